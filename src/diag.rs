@@ -1,0 +1,247 @@
+//! One diagnostic type for every stage: a stable code, a message, the file and position it is
+//! about, a label on the offending text and a hint on what to do.
+//!
+//! Stages collect [`Problem`]s instead of failing on the first one, so a run shows every bad
+//! input together. The same value renders through miette on a terminal and serialises into
+//! the `errors`/`warnings` of a JSON report.
+
+use std::fmt;
+use std::sync::Arc;
+
+use miette::{Diagnostic, LabeledSpan, NamedSource, SourceCode, SourceSpan};
+use serde::Serialize;
+
+use crate::source::SourceFile;
+
+/// How bad a problem is: errors make the result untrustworthy (exit 2), warnings do not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// The run cannot be trusted.
+    Error,
+    /// Worth a look; the result stands.
+    Warning,
+}
+
+/// A diagnostic about an input, a policy or an output.
+#[derive(Debug, Clone, Serialize)]
+pub struct Problem {
+    /// Stable code, e.g. `posture::load::json_syntax`.
+    pub code: &'static str,
+    /// Error or warning.
+    pub level: Level,
+    /// What is wrong, naming the offending value.
+    pub message: String,
+    /// The file it is about, as the user named it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// 1-based line, where there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    /// 1-based column, where there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
+    /// What to do about it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+    /// Text of the label at the position.
+    #[serde(skip)]
+    pub label: Option<String>,
+    #[serde(skip)]
+    span: Option<SourceSpan>,
+    #[serde(skip)]
+    source: Option<NamedSource<Arc<str>>>,
+}
+
+impl Problem {
+    /// An error not tied to a place in a file.
+    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            level: Level::Error,
+            message: message.into(),
+            file: None,
+            line: None,
+            column: None,
+            help: None,
+            label: None,
+            span: None,
+            source: None,
+        }
+    }
+
+    /// A warning not tied to a place in a file.
+    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            level: Level::Warning,
+            ..Self::error(code, message)
+        }
+    }
+
+    /// Names the file without pointing into it (unreadable files, missing paths).
+    pub fn in_file(mut self, path: impl Into<String>) -> Self {
+        self.file = Some(path.into());
+        self
+    }
+
+    /// Points at `len` bytes at byte `offset` of `file`, with a label.
+    pub fn at(
+        mut self,
+        file: &SourceFile,
+        offset: usize,
+        len: usize,
+        label: impl Into<String>,
+    ) -> Self {
+        let (line, column) = file.line_col(offset);
+        self.file = Some(file.path.clone());
+        self.line = Some(line);
+        self.column = Some(column);
+        self.span = Some(crate::source::span(&file.text, offset, len));
+        self.label = Some(label.into());
+        self.source = Some(file.named());
+        self
+    }
+
+    /// Points at a 1-based line and column of `file` (one character wide).
+    pub fn at_line_col(
+        self,
+        file: &SourceFile,
+        line: usize,
+        column: usize,
+        label: impl Into<String>,
+    ) -> Self {
+        let offset = file.offset(line, column);
+        let len = file
+            .text
+            .get(offset..)
+            .and_then(|s| s.chars().next())
+            .map_or(0, char::len_utf8);
+        self.at(file, offset, len, label)
+    }
+
+    /// Adds a hint on what to do.
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// True for errors.
+    pub fn is_error(&self) -> bool {
+        self.level == Level::Error
+    }
+
+    /// `file:line:col` (or as much of it as is known), for one-line renderings.
+    pub fn location(&self) -> Option<String> {
+        let file = self.file.as_ref()?;
+        Some(match (self.line, self.column) {
+            (Some(l), Some(c)) => format!("{file}:{l}:{c}"),
+            (Some(l), None) => format!("{file}:{l}"),
+            _ => file.clone(),
+        })
+    }
+
+    /// Sort key so that every listing of problems is deterministic.
+    pub fn sort_key(&self) -> (Option<&str>, Option<usize>, Option<usize>, &str, &str) {
+        (
+            self.file.as_deref(),
+            self.line,
+            self.column,
+            self.code,
+            self.message.as_str(),
+        )
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Without a source to render, miette shows only this text: keep the place in it.
+        match (&self.source, self.location()) {
+            (None, Some(loc)) => write!(f, "{loc}: {}", self.message),
+            _ => f.write_str(&self.message),
+        }
+    }
+}
+
+impl std::error::Error for Problem {}
+
+impl Diagnostic for Problem {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(self.code))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.level {
+            Level::Error => miette::Severity::Error,
+            Level::Warning => miette::Severity::Warning,
+        })
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display + 'a>)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let span = self.span?;
+        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
+            self.label.clone(),
+            span,
+        ))))
+    }
+}
+
+/// Problems collected during a run, in the order found; sorted when reported.
+#[derive(Debug, Default, Clone)]
+pub struct Problems {
+    items: Vec<Problem>,
+}
+
+impl Problems {
+    /// Records a problem.
+    pub fn push(&mut self, p: Problem) {
+        self.items.push(p);
+    }
+
+    /// Records many problems.
+    pub fn extend(&mut self, ps: impl IntoIterator<Item = Problem>) {
+        self.items.extend(ps);
+    }
+
+    /// True when any problem is an error.
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(Problem::is_error)
+    }
+
+    /// Errors, sorted by place.
+    pub fn errors(&self) -> Vec<&Problem> {
+        self.sorted(Level::Error)
+    }
+
+    /// Warnings, sorted by place.
+    pub fn warnings(&self) -> Vec<&Problem> {
+        self.sorted(Level::Warning)
+    }
+
+    fn sorted(&self, level: Level) -> Vec<&Problem> {
+        let mut v: Vec<&Problem> = self.items.iter().filter(|p| p.level == level).collect();
+        v.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        v
+    }
+
+    /// Everything, errors first, each group sorted by place.
+    pub fn all(&self) -> Vec<&Problem> {
+        let mut v = self.errors();
+        v.extend(self.warnings());
+        v
+    }
+
+    /// True when nothing was recorded.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+}

@@ -1,0 +1,18 @@
+//! posture: offline cloud and host security posture assessment with Rego policies.
+//!
+//! The pipeline is a chain of plain functions (see DESIGN.md): `load` reads inventories into
+//! resources, `policy` loads and evaluates the Rego library, `assess` turns verdicts into
+//! per-resource states, `score` computes the Secure Score and `report` renders the result.
+//! Only `commands` orchestrates and only `report`, `output` and the binary write bytes.
+
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+pub mod assets;
+pub mod diag;
+pub mod model;
+pub mod source;

@@ -1,0 +1,212 @@
+//! Plain data shared by every stage: resources, policies, controls, verdicts.
+//!
+//! No I/O and no dependency on other modules of the crate, so every stage can be tested with
+//! values built by hand.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::source::SourceId;
+
+/// Where a resource was read from: the file and the JSON pointer of its object there
+/// (`/data/3`, `` for a single-resource document, `/7` for NDJSON line 8).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    /// The file in the run's source map.
+    pub source: SourceId,
+    /// JSON pointer of the resource object inside the parsed document.
+    pub pointer: String,
+}
+
+/// One ARM resource as loaded.
+#[derive(Debug, Clone)]
+pub struct Resource {
+    /// The id as written in the input.
+    pub id: String,
+    /// The lower-cased id: ARM ids are case-insensitive, so this is the key everywhere.
+    pub key: String,
+    /// The type as written in the input.
+    pub kind: String,
+    /// The lower-cased type.
+    pub kind_key: String,
+    /// From the document, else derived from the id.
+    pub subscription_id: Option<String>,
+    /// From the document, else derived from the id.
+    pub resource_group: Option<String>,
+    /// The whole object, with `subscriptionId` and `resourceGroup` filled in when derivable.
+    pub value: serde_json::Value,
+    /// Where it came from.
+    pub origin: Origin,
+}
+
+/// A file that fed the assessment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, PartialOrd, Ord)]
+pub struct InputFile {
+    /// The path as the user named it (folders expanded to their files).
+    pub path: String,
+    /// Hex sha256 of the bytes read.
+    pub sha256: String,
+    /// `inventory`, `agent-snapshot`, `config`, `baseline`.
+    pub kind: String,
+}
+
+/// Severity of a recommendation, highest first in the ordering.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, clap::ValueEnum,
+)]
+pub enum Severity {
+    /// Fix first.
+    #[serde(rename = "High")]
+    #[value(name = "high")]
+    High,
+    /// Fix soon.
+    #[serde(rename = "Medium")]
+    #[value(name = "medium")]
+    Medium,
+    /// Fix when convenient.
+    #[serde(rename = "Low")]
+    #[value(name = "low")]
+    Low,
+}
+
+impl Severity {
+    /// The display name (`High`, `Medium`, `Low`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::High => "High",
+            Self::Medium => "Medium",
+            Self::Low => "Low",
+        }
+    }
+
+    /// Parses `High`/`high`/`HIGH` and friends.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.to_ascii_lowercase().as_str() {
+            "high" => Some(Self::High),
+            "medium" => Some(Self::Medium),
+            "low" => Some(Self::Low),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The state of one resource for one recommendation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum State {
+    /// A deny rule named the resource.
+    Unhealthy,
+    /// Applicable and not denied.
+    Healthy,
+    /// Denied or not, an active exemption covers it.
+    Exempt,
+    /// Of the policy's types but outside its `applicable` set.
+    NotApplicable,
+}
+
+impl State {
+    /// The contract spelling (`not_applicable`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Unhealthy => "unhealthy",
+            Self::Healthy => "healthy",
+            Self::Exempt => "exempt",
+            Self::NotApplicable => "not_applicable",
+        }
+    }
+}
+
+/// A security control: a group of recommendations worth `max_points` of the Secure Score.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Control {
+    /// Stable kebab-case id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Points the control is worth when all its resources are healthy.
+    pub max_points: f64,
+    /// What the control is about.
+    #[serde(default)]
+    pub description: String,
+}
+
+/// Quick-fix templates per shell.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuickFix {
+    /// az CLI template.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bash: Option<String>,
+    /// Az PowerShell template.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub powershell: Option<String>,
+}
+
+/// A policy's metadata, from its `# METADATA` block.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PolicyMeta {
+    /// Stable kebab-case id (`custom.id`).
+    pub id: String,
+    /// One-line title.
+    pub title: String,
+    /// What and why.
+    pub description: String,
+    /// High, Medium or Low.
+    pub severity: Severity,
+    /// Security control id.
+    pub control: String,
+    /// ARM types the policy sees, as written.
+    pub resource_types: Vec<String>,
+    /// Steps a person follows.
+    pub remediation: String,
+    /// Optional fix templates.
+    pub quick_fix: Option<QuickFix>,
+    /// Parameter defaults.
+    pub parameters: BTreeMap<String, serde_json::Value>,
+    /// False: off unless enabled by config or flag.
+    pub enabled_by_default: bool,
+    /// How old agent data may be (e.g. `24h`).
+    pub freshness: Option<String>,
+    /// Threats the recommendation addresses.
+    pub threats: Vec<String>,
+    /// Impact on users of fixing it.
+    pub user_impact: Option<String>,
+    /// Effort of fixing it.
+    pub implementation_effort: Option<String>,
+    /// Benchmark references.
+    pub references: Vec<String>,
+    /// The whole block as parsed, for `policies show` and extension fields.
+    pub raw: serde_json::Value,
+}
+
+/// Where a policy came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PolicySource {
+    /// Embedded in the binary.
+    Bundled,
+    /// A folder given with `--policies` or `policies.paths`.
+    User,
+}
+
+/// The verdict a policy gave about one resource.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verdict {
+    /// Lower-cased resource id.
+    pub resource: String,
+    /// Healthy, unhealthy or not applicable (exemptions are applied later).
+    pub state: State,
+    /// Why, for unhealthy verdicts: one line per deny object naming the resource, sorted.
+    pub messages: Vec<String>,
+    /// Values for quick-fix templates, from the deny objects' `fix`.
+    pub fixes: Vec<serde_json::Value>,
+}

@@ -1,0 +1,138 @@
+//! The text of every file a run reads, kept so that diagnostics can point into it.
+//!
+//! Depends on nothing but miette's span types. Line and column numbers are 1-based and count
+//! characters (not bytes) in the column, as editors do.
+
+use std::sync::Arc;
+
+use miette::{NamedSource, SourceSpan};
+
+/// Index of a file in a [`SourceMap`].
+pub type SourceId = usize;
+
+/// One file's path (as the user gave it) and text.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// The path as displayed to the user.
+    pub path: String,
+    /// The whole text, shared so diagnostics can hold it cheaply.
+    pub text: Arc<str>,
+}
+
+impl SourceFile {
+    /// A miette source for labels in this file.
+    pub fn named(&self) -> NamedSource<Arc<str>> {
+        NamedSource::new(self.path.clone(), Arc::clone(&self.text))
+    }
+
+    /// The byte offset of a 1-based line and column (column counted in characters).
+    /// Positions past the end clamp to the end of the text.
+    pub fn offset(&self, line: usize, column: usize) -> usize {
+        offset_of(&self.text, line, column)
+    }
+
+    /// The 1-based line and column of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        line_col_of(&self.text, offset)
+    }
+}
+
+/// The byte offset of a 1-based line and column in `text`.
+pub fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let mut start = 0usize;
+    if line > 1 {
+        let mut seen = 1usize;
+        for (i, b) in text.bytes().enumerate() {
+            if b == b'\n' {
+                seen += 1;
+                if seen == line {
+                    start = i + 1;
+                    break;
+                }
+            }
+        }
+        if seen < line {
+            return text.len();
+        }
+    }
+    let rest = text.get(start..).unwrap_or("");
+    let mut off = start;
+    for (n, (i, c)) in rest.char_indices().enumerate() {
+        if n + 1 >= column || c == '\n' {
+            return start + i;
+        }
+        off = start + i + c.len_utf8();
+    }
+    off
+}
+
+/// The 1-based line and column (in characters) of a byte offset in `text`.
+pub fn line_col_of(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let mut line = 1usize;
+    let mut line_start = 0usize;
+    for (i, b) in text.bytes().enumerate() {
+        if i >= offset {
+            break;
+        }
+        if b == b'\n' {
+            line += 1;
+            line_start = i + 1;
+        }
+    }
+    let col = text
+        .get(line_start..offset)
+        .map_or(1, |s| s.chars().count() + 1);
+    (line, col)
+}
+
+/// A span of `len` bytes at `offset`, clamped to the text.
+pub fn span(text: &str, offset: usize, len: usize) -> SourceSpan {
+    let offset = offset.min(text.len());
+    let len = len.min(text.len() - offset);
+    SourceSpan::new(offset.into(), len)
+}
+
+/// Every file read during a run.
+#[derive(Debug, Default, Clone)]
+pub struct SourceMap {
+    files: Vec<SourceFile>,
+}
+
+impl SourceMap {
+    /// Keeps a file's text and returns its id.
+    pub fn add(&mut self, path: impl Into<String>, text: impl Into<Arc<str>>) -> SourceId {
+        self.files.push(SourceFile {
+            path: path.into(),
+            text: text.into(),
+        });
+        self.files.len() - 1
+    }
+
+    /// The file with this id.
+    pub fn get(&self, id: SourceId) -> Option<&SourceFile> {
+        self.files.get(id)
+    }
+
+    /// All files, in the order they were added.
+    pub fn files(&self) -> &[SourceFile] {
+        &self.files
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets_and_positions_round_trip() {
+        let text = "ab\ncdé\nf";
+        assert_eq!(offset_of(text, 1, 1), 0);
+        assert_eq!(offset_of(text, 2, 1), 3);
+        assert_eq!(offset_of(text, 2, 3), 5);
+        assert_eq!(offset_of(text, 3, 1), 8);
+        assert_eq!(line_col_of(text, 5), (2, 3));
+        assert_eq!(line_col_of(text, 8), (3, 1));
+        assert_eq!(offset_of(text, 9, 1), text.len());
+    }
+}
