@@ -14,5 +14,6 @@
 
 pub mod assets;
 pub mod diag;
+pub mod load;
 pub mod model;
 pub mod source;

@@ -1,0 +1,248 @@
+//! Builds a `serde_json::Value` from any serde deserializer (serde_json for JSON and NDJSON,
+//! serde_yaml for YAML), noting duplicate object keys on the way.
+//!
+//! serde_json's own `Value` visitor silently keeps the last of two equal keys and turns
+//! non-finite floats into `null`; both hide mistakes in hand-edited inventories. This visitor
+//! costs the same (one map lookup per key through the entry API) and records each duplicate
+//! as a JSON pointer, which is built only on that rare path. YAML tags (`!Ref x`) reach a
+//! visitor as enums: the tag is dropped and the tagged value kept, so tagged documents load.
+//! Nesting depth is bounded by the deserializers themselves (both stop at 128 levels), which
+//! also bounds the recursion here.
+
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, EnumAccess, MapAccess, SeqAccess, VariantAccess, Visitor};
+use serde_json::{Map, Number, Value};
+
+use super::locate::escape_token;
+
+/// A key that appeared twice in one object; the later value was kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DuplicateKey {
+    /// JSON pointer of the later (kept) value.
+    pub pointer: String,
+    /// The key as written (unescaped).
+    pub key: String,
+}
+
+/// Collects duplicate keys with their path in reverse, so that a parent only appends its own
+/// segment to the entries its child added (nothing is done while there are none).
+#[derive(Default)]
+pub(crate) struct Duplicates {
+    found: Vec<(Vec<String>, String)>,
+}
+
+impl Duplicates {
+    /// Appends `segment` to every entry added since `since`.
+    fn prefix_since(&mut self, since: usize, segment: impl Fn() -> String) {
+        for (rev, _) in self.found.iter_mut().skip(since) {
+            rev.push(segment());
+        }
+    }
+
+    /// The duplicates as pointers under `prefix` (the pointer of the parsed value).
+    pub(crate) fn into_keys(self, prefix: &str) -> Vec<DuplicateKey> {
+        self.found
+            .into_iter()
+            .map(|(rev, key)| {
+                let mut pointer = prefix.to_string();
+                for seg in rev.iter().rev() {
+                    pointer.push('/');
+                    pointer.push_str(&escape_token(seg));
+                }
+                DuplicateKey { pointer, key }
+            })
+            .collect()
+    }
+}
+
+/// Deserializes one value, recording duplicate keys into `dups`.
+pub(crate) struct ValueSeed<'a> {
+    pub(crate) dups: &'a mut Duplicates,
+}
+
+impl<'de> DeserializeSeed<'de> for ValueSeed<'_> {
+    type Value = Value;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(ValueVisitor { dups: self.dups })
+    }
+}
+
+struct ValueVisitor<'a> {
+    dups: &'a mut Duplicates,
+}
+
+impl<'de> Visitor<'de> for ValueVisitor<'_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Value, E> {
+        // Out of i64/u64 range: keep the magnitude as a float, as serde_json does for JSON.
+        self.visit_f64(v as f64)
+    }
+
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Value, E> {
+        self.visit_f64(v as f64)
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
+        // JSON has no infinity or NaN; YAML's `.inf`, `.nan` and `1e400` would otherwise
+        // become null without a word.
+        Number::from_f64(v)
+            .map(Value::Number)
+            .ok_or_else(|| E::custom(format!("number {v} cannot be represented in JSON")))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_string()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_some<D: de::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        ValueSeed { dups: self.dups }.deserialize(d)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+        loop {
+            let before = self.dups.found.len();
+            let Some(v) = seq.next_element_seed(ValueSeed {
+                dups: &mut *self.dups,
+            })?
+            else {
+                break;
+            };
+            let index = out.len();
+            self.dups.prefix_since(before, || index.to_string());
+            out.push(v);
+        }
+        Ok(Value::Array(out))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut out = Map::new();
+        while let Some(key) = map.next_key_seed(KeySeed)? {
+            let before = self.dups.found.len();
+            let v = map.next_value_seed(ValueSeed {
+                dups: &mut *self.dups,
+            })?;
+            self.dups.prefix_since(before, || key.clone());
+            match out.entry(key) {
+                serde_json::map::Entry::Vacant(e) => {
+                    e.insert(v);
+                }
+                serde_json::map::Entry::Occupied(mut e) => {
+                    self.dups
+                        .found
+                        .push((vec![e.key().clone()], e.key().clone()));
+                    e.insert(v);
+                }
+            }
+        }
+        Ok(Value::Object(out))
+    }
+
+    fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<Value, A::Error> {
+        // Only YAML produces enums here, for tagged nodes: ignore the tag, keep the node.
+        let (_tag, variant): (de::IgnoredAny, _) = data.variant()?;
+        variant.newtype_variant_seed(ValueSeed { dups: self.dups })
+    }
+}
+
+/// Object keys as strings. Asking for a string (not any value) makes YAML hand over a plain
+/// scalar key such as `1` or `true` as written, which is also how the locator matches keys.
+struct KeySeed;
+
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = String;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<String, D::Error> {
+        d.deserialize_string(KeyVisitor)
+    }
+}
+
+struct KeyVisitor;
+
+impl Visitor<'_> for KeyVisitor {
+    type Value = String;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string key")
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<String, E> {
+        Ok(v)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> (Value, Vec<DuplicateKey>) {
+        let mut dups = Duplicates::default();
+        let mut de = serde_json::Deserializer::from_str(text);
+        let v = ValueSeed { dups: &mut dups }.deserialize(&mut de).unwrap();
+        de.end().unwrap();
+        (v, dups.into_keys(""))
+    }
+
+    #[test]
+    fn builds_the_same_value_as_serde_json() {
+        let text = r#"{"a":[1,-2,3.5,true,null,"x"],"b":{"c":{}},"d":18446744073709551615}"#;
+        let (v, dups) = parse(text);
+        assert_eq!(v, serde_json::from_str::<Value>(text).unwrap());
+        assert!(dups.is_empty());
+    }
+
+    #[test]
+    fn records_duplicate_keys_with_their_pointer_and_keeps_the_last() {
+        let (v, dups) = parse(r#"{"a":1,"x":[{"k/~":1,"k/~":2}],"a":3}"#);
+        assert_eq!(v["a"], 3);
+        assert_eq!(v["x"][0]["k/~"], 2);
+        let pointers: Vec<&str> = dups.iter().map(|d| d.pointer.as_str()).collect();
+        assert_eq!(pointers, ["/x/0/k~1~0", "/a"]);
+        assert_eq!(dups[0].key, "k/~");
+    }
+
+    #[test]
+    fn rejects_numbers_beyond_f64() {
+        let mut dups = Duplicates::default();
+        let mut de = serde_json::Deserializer::from_str("[1e400]");
+        let err = ValueSeed { dups: &mut dups }
+            .deserialize(&mut de)
+            .unwrap_err();
+        assert!(err.to_string().contains("out of range"), "{err}");
+    }
+}
