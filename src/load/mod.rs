@@ -15,6 +15,7 @@
 mod json;
 pub mod locate;
 mod ndjson;
+pub mod schema;
 mod text;
 mod value;
 mod yaml;
