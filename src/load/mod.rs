@@ -12,6 +12,7 @@
 //! documents parses as an array of its documents, so pointers gain the document index as a
 //! prefix (`/1/data/0`); empty documents in such a stream are skipped.
 
+mod discover;
 mod json;
 pub mod locate;
 mod ndjson;
@@ -27,6 +28,7 @@ use serde_json::Value;
 use crate::diag::{Problem, Problems};
 use crate::source::{SourceFile, SourceId, SourceMap};
 
+pub use discover::discover;
 pub use value::DuplicateKey;
 
 /// Files larger than this are refused before reading, to bound memory (2 GiB).
