@@ -13,6 +13,7 @@
 //! prefix (`/1/data/0`); empty documents in such a stream are skipped.
 
 mod discover;
+mod inventory;
 mod json;
 pub mod locate;
 mod ndjson;
@@ -29,6 +30,7 @@ use crate::diag::{Problem, Problems};
 use crate::source::{SourceFile, SourceId, SourceMap};
 
 pub use discover::discover;
+pub use inventory::{load_inventory, load_inventory_with, Inventory};
 pub use value::DuplicateKey;
 
 /// Files larger than this are refused before reading, to bound memory (2 GiB).

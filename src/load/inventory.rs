@@ -1,0 +1,323 @@
+//! Turns inventory files into resources: recognises the accepted document shapes, validates
+//! each resource, derives `subscriptionId`/`resourceGroup` from ids, and resolves ids that
+//! appear twice (the later one in sorted path order wins, with a warning naming both places).
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+use serde_json::{Map, Value};
+
+use super::locate::{self, SpanCache};
+use super::schema::Budget;
+use super::{codes, discover, parse_documents, read_source, DocumentKind, Format, LoadOptions};
+use crate::diag::{Problem, Problems};
+use crate::model::{InputFile, Origin, Resource};
+use crate::source::{SourceFile, SourceId, SourceMap};
+
+/// Every resource of every inventory file of a run.
+#[derive(Debug, Clone, Default)]
+pub struct Inventory {
+    /// Sorted by lower-cased id; ids are unique (case-insensitively).
+    pub resources: Vec<Resource>,
+    /// The files read, in the order read (sorted by path).
+    pub inputs: Vec<InputFile>,
+}
+
+const SCHEMA: &str = "inventory";
+
+/// At most this many duplicate-id warnings are located per file; the rest are counted.
+const MAX_DUPLICATE_ID_WARNINGS: usize = 100;
+
+const SHAPES_HELP: &str = "accepted inventory documents: a JSON array of resources; \
+    {\"data\": [...]} (az graph query, Resource Graph REST); {\"value\": [...]} (ARM list \
+    responses); a single resource object with \"id\" and \"type\"; YAML of the same shapes; \
+    NDJSON with one resource object per line";
+
+/// Loads every inventory under `paths`. Returns the inventory and the configuration files
+/// (`posture.yaml`) found inside folders. All problems go to `problems`; resources of files
+/// (and NDJSON lines) without errors are kept even when other files fail.
+pub fn load_inventory(
+    paths: &[PathBuf],
+    sources: &mut SourceMap,
+    problems: &mut Problems,
+) -> (Inventory, Vec<PathBuf>) {
+    load_inventory_with(paths, &LoadOptions::default(), sources, problems)
+}
+
+/// [`load_inventory`] with explicit options.
+pub fn load_inventory_with(
+    paths: &[PathBuf],
+    opts: &LoadOptions,
+    sources: &mut SourceMap,
+    problems: &mut Problems,
+) -> (Inventory, Vec<PathBuf>) {
+    let (found, configs) = discover(paths, problems);
+    let mut inputs = Vec::new();
+    let mut formats: HashMap<SourceId, Format> = HashMap::new();
+    let mut by_key: BTreeMap<String, Resource> = BTreeMap::new();
+    let mut spans = SpanCache::default();
+    for d in &found {
+        let Some((id, sha256)) = read_source(d, opts, sources, problems) else {
+            continue;
+        };
+        inputs.push(InputFile {
+            path: d.display.clone(),
+            sha256,
+            kind: "inventory".to_string(),
+        });
+        formats.insert(id, d.format);
+        let Some(file) = sources.get(id).cloned() else {
+            continue;
+        };
+        let resources = file_resources(&file, id, d.format, problems);
+        let mut duplicates = 0usize;
+        for r in resources {
+            let Some(earlier) = by_key.get(&r.key) else {
+                by_key.insert(r.key.clone(), r);
+                continue;
+            };
+            duplicates += 1;
+            if duplicates <= MAX_DUPLICATE_ID_WARNINGS {
+                let first = place(sources, &formats, &mut spans, &earlier.origin);
+                let (o, l) = span_of(&mut spans, &file, d.format, &r.origin.pointer);
+                let again = crate::source::line_col_of(&file.text, o);
+                let msg = format!(
+                    "resource id {:?} is read twice: at {first} and at {}:{}:{}; the later one is used",
+                    r.id, file.path, again.0, again.1
+                );
+                problems.push(
+                    Problem::warning(codes::DUPLICATE_ID, msg)
+                        .at(&file, o, l, "this one is used")
+                        .with_help("ids are case-insensitive; remove one copy or read one file"),
+                );
+            }
+            by_key.insert(r.key.clone(), r);
+        }
+        if duplicates > MAX_DUPLICATE_ID_WARNINGS {
+            let more = duplicates - MAX_DUPLICATE_ID_WARNINGS;
+            problems.push(
+                Problem::warning(
+                    codes::DUPLICATE_ID,
+                    format!("and {more} more resources in this file repeat an id read before"),
+                )
+                .at(&file, file.text.len(), 0, "not all shown"),
+            );
+        }
+    }
+    let inventory = Inventory {
+        resources: by_key.into_values().collect(),
+        inputs,
+    };
+    (inventory, configs)
+}
+
+/// `file:line:col` of a resource, for messages.
+fn place(
+    sources: &SourceMap,
+    formats: &HashMap<SourceId, Format>,
+    spans: &mut SpanCache,
+    origin: &Origin,
+) -> String {
+    let Some(file) = sources.get(origin.source) else {
+        return origin.pointer.clone();
+    };
+    let format = formats
+        .get(&origin.source)
+        .copied()
+        .unwrap_or_else(|| Format::detect(&file.path, &file.text));
+    let (o, _) = span_of(spans, file, format, &origin.pointer);
+    let (line, col) = crate::source::line_col_of(&file.text, o);
+    format!("{}:{line}:{col}", file.path)
+}
+
+fn span_of(
+    spans: &mut SpanCache,
+    file: &SourceFile,
+    format: Format,
+    pointer: &str,
+) -> (usize, usize) {
+    spans
+        .span(file, format, pointer)
+        .map_or((0, 0), |s| locate::first_line(&file.text, s))
+}
+
+/// The resources of one file, in document order; problems are pushed as found.
+fn file_resources(
+    file: &SourceFile,
+    id: SourceId,
+    format: Format,
+    problems: &mut Problems,
+) -> Vec<Resource> {
+    let (docs, found) = parse_documents(file, format);
+    problems.extend(found);
+    let mut budget = Budget::new(file, format);
+    let mut out = Vec::new();
+    for doc in docs {
+        let items: Vec<(String, Value)> = match doc.kind {
+            DocumentKind::Line => vec![(doc.pointer, doc.value)],
+            DocumentKind::Whole => {
+                shape_items(file, format, &doc.pointer, doc.value, &mut budget, problems)
+            }
+        };
+        for (pointer, value) in items {
+            if let Some(r) = resource(value, pointer, id, &mut budget, problems) {
+                out.push(r);
+            }
+        }
+    }
+    budget.finish(problems);
+    out
+}
+
+/// Splits a document into `(pointer, resource value)` pairs by its shape.
+fn shape_items(
+    file: &SourceFile,
+    format: Format,
+    pointer: &str,
+    value: Value,
+    budget: &mut Budget<'_>,
+    problems: &mut Problems,
+) -> Vec<(String, Value)> {
+    let numbered = |base: String, items: Vec<Value>| -> Vec<(String, Value)> {
+        items
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| (format!("{base}/{i}"), v))
+            .collect()
+    };
+    match value {
+        Value::Array(items) => numbered(pointer.to_string(), items),
+        Value::Object(obj) if obj.contains_key("id") => {
+            vec![(pointer.to_string(), Value::Object(obj))]
+        }
+        Value::Object(mut obj) => {
+            let Some(key) = ["data", "value"].into_iter().find(|k| obj.contains_key(*k)) else {
+                problems.push(shape_problem(
+                    file,
+                    format,
+                    pointer,
+                    "an object without \"id\", \"data\" or \"value\"",
+                ));
+                return Vec::new();
+            };
+            if let Some(Value::Object(table)) = obj.get(key) {
+                if table.contains_key("columns") && table.contains_key("rows") {
+                    problems.push(
+                        shape_problem(file, format, pointer, "a Resource Graph result in table format")
+                            .with_help("ask Resource Graph for resultFormat objectArray (az graph query does by default)"),
+                    );
+                    return Vec::new();
+                }
+            }
+            // Validate the envelope without its (possibly huge) resource list; the resources
+            // are validated one by one below.
+            let list = match obj.remove(key) {
+                Some(Value::Array(items)) => items,
+                other => {
+                    let mut envelope = obj;
+                    envelope.insert(key.to_string(), other.unwrap_or(Value::Null));
+                    budget.check(SCHEMA, None, &Value::Object(envelope), pointer, problems);
+                    return Vec::new();
+                }
+            };
+            let mut envelope: Map<String, Value> = obj;
+            envelope.insert(key.to_string(), Value::Array(Vec::new()));
+            budget.check(SCHEMA, None, &Value::Object(envelope), pointer, problems);
+            numbered(format!("{pointer}/{key}"), list)
+        }
+        other => {
+            let found = super::schema::summary(&other);
+            problems.push(shape_problem(file, format, pointer, &found));
+            Vec::new()
+        }
+    }
+}
+
+fn shape_problem(file: &SourceFile, format: Format, pointer: &str, found: &str) -> Problem {
+    let msg = format!("not an inventory document: found {found}");
+    let p = Problem::error(codes::SHAPE, msg).with_help(SHAPES_HELP);
+    match locate::pointer_span(&file.text, format, pointer) {
+        Some(span) => {
+            let (o, l) = locate::first_line(&file.text, span);
+            p.at(file, o, l, "this document")
+        }
+        None => p.at(file, 0, 0, "this document"),
+    }
+}
+
+/// Validates one resource value and builds the resource when it has a usable id and type.
+fn resource(
+    mut value: Value,
+    pointer: String,
+    source: SourceId,
+    budget: &mut Budget<'_>,
+    problems: &mut Problems,
+) -> Option<Resource> {
+    budget.check(SCHEMA, Some("resource"), &value, &pointer, problems);
+    // Other schema errors (a tag that is not a string, say) are reported above but keep the
+    // resource: it is identifiable, and dropping it would hide it from every other policy.
+    let obj = value.as_object_mut()?;
+    let id = obj
+        .get("id")?
+        .as_str()
+        .filter(|s| !s.is_empty())?
+        .to_string();
+    let kind = obj.get("type")?.as_str()?.to_string();
+    let (derived_sub, derived_rg) = scope_of(&id);
+    let subscription_id = fill(obj, "subscriptionId", derived_sub);
+    let resource_group = fill(obj, "resourceGroup", derived_rg);
+    Some(Resource {
+        key: id.to_lowercase(),
+        kind_key: kind.to_lowercase(),
+        id,
+        kind,
+        subscription_id,
+        resource_group,
+        value,
+        origin: Origin { source, pointer },
+    })
+}
+
+/// The object's non-empty string `field`, else `derived` (written back into the object).
+fn fill(obj: &mut Map<String, Value>, field: &str, derived: Option<&str>) -> Option<String> {
+    if let Some(s) = obj
+        .get(field)
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+    {
+        return Some(s.to_string());
+    }
+    let derived = derived?.to_string();
+    if obj
+        .get(field)
+        .is_none_or(|v| v.is_null() || v.as_str() == Some(""))
+    {
+        obj.insert(field.to_string(), Value::String(derived.clone()));
+    }
+    Some(derived)
+}
+
+/// Subscription and resource group of an ARM id
+/// (`/subscriptions/{sub}/resourceGroups/{rg}/...`, segment names case-insensitive).
+fn scope_of(id: &str) -> (Option<&str>, Option<&str>) {
+    let mut parts = id.split('/');
+    if parts.next() != Some("") {
+        return (None, None);
+    }
+    fn named<'a>(label: Option<&str>, value: Option<&'a str>, want: &str) -> Option<&'a str> {
+        label
+            .filter(|l| l.eq_ignore_ascii_case(want))
+            .and(value)
+            .filter(|v| !v.is_empty())
+    }
+    let sub = named(parts.next(), parts.next(), "subscriptions");
+    if sub.is_none() {
+        return (None, None);
+    }
+    let rg = named(parts.next(), parts.next(), "resourceGroups");
+    (sub, rg)
+}
+
+#[cfg(test)]
+#[path = "tests/inventory.rs"]
+mod tests;

@@ -1,0 +1,262 @@
+//! Tests of inventory loading: shapes, derived scopes, duplicates, errors that do not stop
+//! the run.
+
+use std::path::{Path, PathBuf};
+
+use super::*;
+
+fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/load/mixed")
+}
+
+fn load(paths: &[PathBuf]) -> (Inventory, Vec<PathBuf>, SourceMap, Problems) {
+    let mut sources = SourceMap::default();
+    let mut problems = Problems::default();
+    let (inv, configs) = load_inventory(paths, &mut sources, &mut problems);
+    (inv, configs, sources, problems)
+}
+
+/// Writes files into a temporary folder and loads the folder.
+fn load_files(files: &[(&str, &str)]) -> (tempfile::TempDir, Inventory, SourceMap, Problems) {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    let (inv, _, sources, problems) = load(&[dir.path().to_path_buf()]);
+    (dir, inv, sources, problems)
+}
+
+fn ids(inv: &Inventory) -> Vec<&str> {
+    inv.resources.iter().map(|r| r.id.as_str()).collect()
+}
+
+fn brief(p: &Problem) -> String {
+    let file = p.file.as_deref().unwrap_or("");
+    let name = Path::new(file)
+        .file_name()
+        .map_or(String::new(), |n| n.to_string_lossy().into_owned());
+    format!(
+        "{name}:{}:{}: {}",
+        p.line.unwrap_or(0),
+        p.column.unwrap_or(0),
+        p.message
+    )
+}
+
+#[test]
+fn loads_every_shape_of_the_fixture_folder() {
+    let (inv, configs, sources, problems) = load(&[fixture()]);
+    assert!(problems.is_empty(), "{:?}", problems.all());
+    assert_eq!(configs, [fixture().join("posture.yaml")]);
+    assert_eq!(inv.inputs.len(), 4);
+    assert!(inv
+        .inputs
+        .iter()
+        .all(|i| i.kind == "inventory" && i.sha256.len() == 64));
+    assert_eq!(sources.files().len(), 4);
+    let keys: Vec<&str> = inv.resources.iter().map(|r| r.key.as_str()).collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(keys, sorted, "sorted by lower-cased id");
+    assert_eq!(inv.resources.len(), 6);
+    let origins: Vec<(&str, &str)> = inv
+        .resources
+        .iter()
+        .map(|r| (r.id.rsplit('/').next().unwrap(), r.origin.pointer.as_str()))
+        .collect();
+    assert_eq!(
+        origins,
+        [
+            ("kv-prod", "/data/1"),
+            ("stprod01", "/data/0"),
+            ("vm-web-1", "/0"),
+            ("nsg-web", "/value/0"),
+            ("app-1", "/0"),
+            ("app-2", "/1"),
+        ]
+    );
+}
+
+#[test]
+fn derives_scope_from_the_id_and_writes_it_back() {
+    let (inv, _, _, _) = load(&[fixture()]);
+    let kv = inv
+        .resources
+        .iter()
+        .find(|r| r.id.ends_with("kv-prod"))
+        .unwrap();
+    assert_eq!(
+        kv.subscription_id.as_deref(),
+        Some("00000000-0000-0000-0000-000000000001")
+    );
+    assert_eq!(kv.resource_group.as_deref(), Some("rg-prod"));
+    assert_eq!(kv.value["resourceGroup"], "rg-prod");
+    assert_eq!(
+        kv.value["subscriptionId"],
+        "00000000-0000-0000-0000-000000000001"
+    );
+    assert_eq!(kv.kind, "microsoft.keyvault/vaults");
+    let st = inv
+        .resources
+        .iter()
+        .find(|r| r.id.ends_with("stprod01"))
+        .unwrap();
+    assert_eq!(
+        st.resource_group.as_deref(),
+        Some("RG-Prod"),
+        "kept as given"
+    );
+    let vm = inv
+        .resources
+        .iter()
+        .find(|r| r.id.ends_with("vm-web-1"))
+        .unwrap();
+    assert_eq!(vm.kind_key, "microsoft.compute/virtualmachines");
+    assert_eq!(vm.key, vm.id.to_lowercase());
+}
+
+#[test]
+fn scope_segments_are_case_insensitive_and_optional() {
+    assert_eq!(
+        scope_of("/SUBSCRIPTIONS/S1/RESOURCEGROUPS/Rg/providers/x"),
+        (Some("S1"), Some("Rg"))
+    );
+    assert_eq!(
+        scope_of("/subscriptions/s1/providers/Microsoft.Security/x"),
+        (Some("s1"), None)
+    );
+    assert_eq!(scope_of("/subscriptions/s1"), (Some("s1"), None));
+    assert_eq!(
+        scope_of("/providers/Microsoft.Management/managementGroups/mg"),
+        (None, None)
+    );
+    assert_eq!(scope_of("subscriptions/s1/resourceGroups/r"), (None, None));
+    assert_eq!(scope_of("/subscriptions//resourceGroups/r"), (None, None));
+}
+
+#[test]
+fn duplicate_ids_warn_with_both_places_and_the_later_file_wins() {
+    let (_dir, inv, _, problems) = load_files(&[
+        (
+            "a.json",
+            "[\n  {\"id\": \"/subscriptions/s/x\", \"type\": \"A/b\", \"v\": 1}\n]",
+        ),
+        ("b.yaml", "- id: /SUBSCRIPTIONS/S/X\n  type: A/b\n  v: 2\n"),
+    ]);
+    assert!(!problems.has_errors());
+    assert_eq!(inv.resources.len(), 1);
+    assert_eq!(inv.resources[0].value["v"], 2);
+    assert_eq!(inv.resources[0].id, "/SUBSCRIPTIONS/S/X");
+    let w = problems.warnings();
+    assert_eq!(w.len(), 1);
+    assert_eq!(w[0].code, codes::DUPLICATE_ID);
+    assert_eq!((w[0].line, w[0].column), (Some(1), Some(3)));
+    assert!(w[0].file.as_deref().unwrap().ends_with("b.yaml"));
+    assert!(w[0].message.contains("a.json:2:3"), "{}", w[0].message);
+    assert!(w[0].message.contains("b.yaml:1:3"), "{}", w[0].message);
+}
+
+#[test]
+fn duplicate_ids_in_one_file_keep_the_later_one() {
+    let (_dir, inv, _, problems) = load_files(&[(
+        "a.ndjson",
+        "{\"id\":\"/x\",\"type\":\"A/b\",\"n\":1}\n{\"id\":\"/X\",\"type\":\"A/b\",\"n\":2}\n",
+    )]);
+    assert_eq!(inv.resources.len(), 1);
+    assert_eq!(inv.resources[0].value["n"], 2);
+    let w = problems.warnings();
+    assert!(w[0].message.contains("a.ndjson:1:1") && w[0].message.contains("a.ndjson:2:1"));
+}
+
+#[test]
+fn bad_resources_are_located_errors_and_the_rest_still_load() {
+    let (_dir, inv, _, problems) = load_files(&[
+        (
+            "a.json",
+            "{\"data\": [\n  {\"type\": \"A/b\", \"name\": \"no-id\"},\n  {\"id\": 7, \"type\": \"A/b\"},\n  {\"id\": \"/ok\", \"type\": \"A/b\", \"tags\": {\"k\": 1}}\n]}",
+        ),
+        ("b.json", "{\"data\": null}"),
+        ("c.json", "{\"foo\": 1}"),
+        ("d.yaml", "- id: /fine\n  type: A/b\n"),
+        ("e.ndjson", "{\"id\":\"/l1\",\"type\":\"A/b\"}\n{\"id\":\"/l2\",\n{\"id\":\"/l3\",\"type\":\"A/b\"}\n"),
+        ("f.json", "42"),
+    ]);
+    // Resources with a usable id and type load even beside errors (/ok has a bad tag).
+    assert_eq!(ids(&inv), ["/fine", "/l1", "/l3", "/ok"]);
+    let errors: Vec<String> = problems.errors().into_iter().map(brief).collect();
+    assert_eq!(
+        errors,
+        [
+            "a.json:2:3: the resource has no \"id\", which is required".to_string(),
+            "a.json:3:10: \"id\" must be a string, found 7".to_string(),
+            "a.json:4:46: \"k\" must be a string, found 1".to_string(),
+            "b.json:1:10: \"data\" must be an array, found null".to_string(),
+            "c.json:1:1: not an inventory document: found an object without \"id\", \"data\" or \"value\"".to_string(),
+            "e.ndjson:2:13: invalid NDJSON line: EOF while parsing a value".to_string(),
+            "f.json:1:1: not an inventory document: found 42".to_string(),
+        ]
+    );
+    let shape = problems
+        .errors()
+        .into_iter()
+        .find(|p| p.code == codes::SHAPE)
+        .unwrap();
+    assert!(shape.help.as_deref().unwrap().contains("{\"data\": [...]}"));
+    // Every file that was read is an input, bad or not.
+    assert_eq!(inv.inputs.len(), 6);
+}
+
+#[test]
+fn table_format_results_get_a_specific_hint() {
+    let (_dir, inv, _, problems) = load_files(&[(
+        "t.json",
+        "{\"data\": {\"columns\": [], \"rows\": []}, \"count\": 0}",
+    )]);
+    assert!(inv.resources.is_empty());
+    let e = &problems.errors()[0];
+    assert!(e.help.as_deref().unwrap().contains("objectArray"));
+}
+
+#[test]
+fn several_yaml_documents_are_separate_inventories() {
+    let (_dir, inv, _, problems) = load_files(&[(
+        "m.yaml",
+        "- {id: /a, type: A/b}\n---\ndata:\n- id: /b\n  type: A/b\n---\nid: /c\ntype: A/b\n---\n",
+    )]);
+    assert!(problems.is_empty(), "{:?}", problems.all());
+    let origins: Vec<&str> = inv
+        .resources
+        .iter()
+        .map(|r| r.origin.pointer.as_str())
+        .collect();
+    assert_eq!(origins, ["/0/0", "/1/data/0", "/2"]);
+}
+
+#[test]
+fn files_over_the_limit_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.json"), "[]").unwrap();
+    let mut sources = SourceMap::default();
+    let mut problems = Problems::default();
+    let opts = LoadOptions { max_file_bytes: 1 };
+    let (inv, _) = load_inventory_with(
+        &[dir.path().to_path_buf()],
+        &opts,
+        &mut sources,
+        &mut problems,
+    );
+    assert!(inv.inputs.is_empty());
+    assert_eq!(problems.errors()[0].code, codes::TOO_LARGE);
+}
+
+#[test]
+fn many_duplicates_are_located_in_one_pass_and_capped() {
+    let lines: String = (0..5000)
+        .map(|i| format!("{{\"id\":\"/r/{i}\",\"type\":\"A/b\"}}\n"))
+        .collect();
+    let (_dir, inv, _, problems) = load_files(&[("a.ndjson", &lines), ("b.ndjson", &lines)]);
+    assert_eq!(inv.resources.len(), 5000);
+    let w = problems.warnings();
+    assert_eq!(w.len(), MAX_DUPLICATE_ID_WARNINGS + 1);
+    assert!(w.last().unwrap().message.starts_with("and 4900 more"));
+}
