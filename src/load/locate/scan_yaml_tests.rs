@@ -136,3 +136,92 @@ fn deep_flow_nesting_does_not_overflow() {
     let text = format!("{}1{}", "[".repeat(depth), "]".repeat(depth));
     assert_eq!(at(&text, "/0/0/0"), Some(&text[3..text.len() - 3]));
 }
+
+/// Every scalar of `value` with its pointer.
+fn leaves(value: &serde_json::Value, pointer: String, out: &mut Vec<(String, serde_json::Value)>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                leaves(
+                    v,
+                    format!("{pointer}/{}", super::super::escape_token(k)),
+                    out,
+                );
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                leaves(v, format!("{pointer}/{i}"), out);
+            }
+        }
+        _ => out.push((pointer, value.clone())),
+    }
+}
+
+fn parse(text: &str, format: Format) -> serde_json::Value {
+    let file = crate::source::SourceFile {
+        path: "t".into(),
+        text: std::sync::Arc::from(text),
+    };
+    crate::load::parse_text(&file, format).unwrap()
+}
+
+#[test]
+fn every_scalar_is_found_where_it_is_written() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/load/mixed");
+    let read = |name: &str| std::fs::read_to_string(root.join(name)).unwrap();
+    let mixed = "\
+# block and flow together, as people write them
+data:
+  - id: \"/subscriptions/s/x\"
+    type: 'A/b'
+    tags: {env: prod, \"a b\": 'c, d'}
+    properties:
+      rules: [{port: 22, from: \"*\"}, {port: 3389, from: Internet}]
+      script: >
+        folded text
+        on two lines
+      flags:
+      - true
+      - -1.5e3
+count: 1
+";
+    let cases = [
+        (AZ.to_string(), Format::Yaml),
+        (read("sub/vms.yaml"), Format::Yaml),
+        (mixed.to_string(), Format::Yaml),
+        (read("arg-data.json"), Format::Json),
+        (read("sub/arm-list.json"), Format::Json),
+        (read("webapps.ndjson"), Format::Ndjson),
+    ];
+    for (text, format) in cases {
+        let mut all = Vec::new();
+        leaves(&parse(&text, format), String::new(), &mut all);
+        assert!(all.len() > 5);
+        for (pointer, leaf) in all {
+            if leaf.is_null() && format == Format::Yaml {
+                continue; // An empty YAML value is located at its key.
+            }
+            let (o, l) =
+                pointer_span(&text, format, &pointer).unwrap_or_else(|| panic!("{pointer}"));
+            let snippet = &text[o..o + l];
+            let snippet_format = if format == Format::Ndjson {
+                Format::Json
+            } else {
+                format
+            };
+            let found = parse(snippet, snippet_format);
+            // A block scalar's span ends with its text; the value also has the final newline.
+            let same = match (&found, &leaf) {
+                (serde_json::Value::String(a), serde_json::Value::String(b)) => {
+                    a.trim_end() == b.trim_end()
+                }
+                _ => found == leaf,
+            };
+            assert!(
+                same,
+                "{pointer}: {snippet:?} gives {found}, expected {leaf}"
+            );
+        }
+    }
+}

@@ -233,3 +233,11 @@ fn positions_are_stripped_from_parser_messages() {
     assert_eq!(strip_position("bad at position 7"), "bad");
     assert_eq!(strip_position("at line x"), "at line x");
 }
+
+#[test]
+fn deep_block_yaml_is_an_error_not_a_stack_overflow() {
+    let text = format!("{}x\n", "- ".repeat(10_000));
+    let (value, problems, _) = read_bytes("deep.yaml", text.as_bytes());
+    assert!(value.is_none());
+    assert!(first_error(&problems).message.contains("recursion limit"));
+}
