@@ -1,6 +1,9 @@
 //! Embeds `policies/` and `schemas/` in the binary, so an installed posture needs no files
 //! beside it. The list is generated from the folders, so it cannot drift from them.
 
+// Build scripts talk to cargo through stdout.
+#![allow(clippy::disallowed_macros)]
+
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -27,7 +30,10 @@ fn main() {
         let base = root.join(dir);
         let mut files = Vec::new();
         collect(&base, &mut files);
-        let _ = writeln!(code, "/// Embedded files of `{dir}/`: path relative to it, text.");
+        let _ = writeln!(
+            code,
+            "/// Embedded files of `{dir}/`: path relative to it, text."
+        );
         let _ = writeln!(code, "pub static {name}: &[(&str, &str)] = &[");
         for f in files {
             let rel = f
@@ -39,7 +45,11 @@ fn main() {
                 continue;
             }
             println!("cargo:rerun-if-changed={}", f.display());
-            let _ = writeln!(code, "    ({rel:?}, include_str!({:?})),", f.display().to_string());
+            let _ = writeln!(
+                code,
+                "    ({rel:?}, include_str!({:?})),",
+                f.display().to_string()
+            );
         }
         let _ = writeln!(code, "];");
     }

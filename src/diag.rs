@@ -23,8 +23,21 @@ pub enum Level {
     Warning,
 }
 
+/// Where a problem is: the file and, when known, the position and a label on it.
+#[derive(Debug, Clone)]
+struct Place {
+    file: String,
+    line: Option<usize>,
+    column: Option<usize>,
+    label: Option<String>,
+    span: Option<SourceSpan>,
+    source: Option<NamedSource<Arc<str>>>,
+}
+
 /// A diagnostic about an input, a policy or an output.
-#[derive(Debug, Clone, Serialize)]
+///
+/// The place is boxed: problems travel in `Result`s on hot paths, and most have none.
+#[derive(Debug, Clone)]
 pub struct Problem {
     /// Stable code, e.g. `posture::load::json_syntax`.
     pub code: &'static str,
@@ -32,25 +45,9 @@ pub struct Problem {
     pub level: Level,
     /// What is wrong, naming the offending value.
     pub message: String,
-    /// The file it is about, as the user named it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub file: Option<String>,
-    /// 1-based line, where there is one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub line: Option<usize>,
-    /// 1-based column, where there is one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub column: Option<usize>,
     /// What to do about it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
-    /// Text of the label at the position.
-    #[serde(skip)]
-    pub label: Option<String>,
-    #[serde(skip)]
-    span: Option<SourceSpan>,
-    #[serde(skip)]
-    source: Option<NamedSource<Arc<str>>>,
+    place: Option<Box<Place>>,
 }
 
 impl Problem {
@@ -60,13 +57,8 @@ impl Problem {
             code,
             level: Level::Error,
             message: message.into(),
-            file: None,
-            line: None,
-            column: None,
             help: None,
-            label: None,
-            span: None,
-            source: None,
+            place: None,
         }
     }
 
@@ -80,7 +72,14 @@ impl Problem {
 
     /// Names the file without pointing into it (unreadable files, missing paths).
     pub fn in_file(mut self, path: impl Into<String>) -> Self {
-        self.file = Some(path.into());
+        self.place = Some(Box::new(Place {
+            file: path.into(),
+            line: None,
+            column: None,
+            label: None,
+            span: None,
+            source: None,
+        }));
         self
     }
 
@@ -93,12 +92,14 @@ impl Problem {
         label: impl Into<String>,
     ) -> Self {
         let (line, column) = file.line_col(offset);
-        self.file = Some(file.path.clone());
-        self.line = Some(line);
-        self.column = Some(column);
-        self.span = Some(crate::source::span(&file.text, offset, len));
-        self.label = Some(label.into());
-        self.source = Some(file.named());
+        self.place = Some(Box::new(Place {
+            file: file.path.clone(),
+            line: Some(line),
+            column: Some(column),
+            label: Some(label.into()),
+            span: Some(crate::source::span(&file.text, offset, len)),
+            source: Some(file.named()),
+        }));
         self
     }
 
@@ -119,6 +120,18 @@ impl Problem {
         self.at(file, offset, len, label)
     }
 
+    /// Moves the label to another file with the same byte layout (used for text parsed from a
+    /// masked copy of a file, whose offsets are the file's own).
+    pub fn retarget(mut self, file: &SourceFile) -> Self {
+        if let Some(place) = self.place.as_mut() {
+            place.file = file.path.clone();
+            if place.source.is_some() {
+                place.source = Some(file.named());
+            }
+        }
+        self
+    }
+
     /// Adds a hint on what to do.
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
@@ -130,22 +143,42 @@ impl Problem {
         self.level == Level::Error
     }
 
+    /// The file it is about, as the user named it.
+    pub fn file(&self) -> Option<&str> {
+        self.place.as_ref().map(|p| p.file.as_str())
+    }
+
+    /// The label on the position, where there is one.
+    pub fn label(&self) -> Option<&str> {
+        self.place.as_ref().and_then(|p| p.label.as_deref())
+    }
+
+    /// 1-based line, where there is one.
+    pub fn line(&self) -> Option<usize> {
+        self.place.as_ref().and_then(|p| p.line)
+    }
+
+    /// 1-based column, where there is one.
+    pub fn column(&self) -> Option<usize> {
+        self.place.as_ref().and_then(|p| p.column)
+    }
+
     /// `file:line:col` (or as much of it as is known), for one-line renderings.
     pub fn location(&self) -> Option<String> {
-        let file = self.file.as_ref()?;
-        Some(match (self.line, self.column) {
+        let file = self.file()?;
+        Some(match (self.line(), self.column()) {
             (Some(l), Some(c)) => format!("{file}:{l}:{c}"),
             (Some(l), None) => format!("{file}:{l}"),
-            _ => file.clone(),
+            _ => file.to_string(),
         })
     }
 
     /// Sort key so that every listing of problems is deterministic.
     pub fn sort_key(&self) -> (Option<&str>, Option<usize>, Option<usize>, &str, &str) {
         (
-            self.file.as_deref(),
-            self.line,
-            self.column,
+            self.file(),
+            self.line(),
+            self.column(),
             self.code,
             self.message.as_str(),
         )
@@ -155,8 +188,9 @@ impl Problem {
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Without a source to render, miette shows only this text: keep the place in it.
-        match (&self.source, self.location()) {
-            (None, Some(loc)) => write!(f, "{loc}: {}", self.message),
+        let has_source = self.place.as_ref().is_some_and(|p| p.source.is_some());
+        match (has_source, self.location()) {
+            (false, Some(loc)) => write!(f, "{loc}: {}", self.message),
             _ => f.write_str(&self.message),
         }
     }
@@ -183,13 +217,17 @@ impl Diagnostic for Problem {
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        self.source.as_ref().map(|s| s as &dyn SourceCode)
+        self.place
+            .as_ref()
+            .and_then(|p| p.source.as_ref())
+            .map(|s| s as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let span = self.span?;
+        let place = self.place.as_ref()?;
+        let span = place.span?;
         Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
-            self.label.clone(),
+            place.label.clone(),
             span,
         ))))
     }

@@ -12,8 +12,21 @@
     clippy::indexing_slicing
 )]
 
+pub mod assess;
 pub mod assets;
+pub mod cli;
+pub mod commands;
+pub mod config;
 pub mod diag;
+pub mod exit;
 pub mod load;
 pub mod model;
+pub mod output;
+pub mod policy;
+pub mod report;
+pub mod score;
 pub mod source;
+pub mod suggest;
+pub mod time;
+
+pub use exit::ExitStatus;

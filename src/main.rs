@@ -1,1 +1,38 @@
-fn main() {}
+//! The posture binary: parse the command line, run, exit with the status's code.
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        default_hook(info);
+        report_bug();
+    }));
+    let cli = posture::cli::Cli::parse();
+    let (stdout, stderr) = (std::io::stdout(), std::io::stderr());
+    let width = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .filter(|w| *w >= 40)
+        .unwrap_or(120);
+    let mut io = posture::commands::Io {
+        stdout_tty: stdout.is_terminal(),
+        stderr_tty: stderr.is_terminal(),
+        no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+        width,
+        stdout: &mut stdout.lock(),
+        stderr: &mut stderr.lock(),
+    };
+    ExitCode::from(posture::commands::run(cli, &mut io).code())
+}
+
+/// A panic is a bug in posture, never the user's input: say so and how to report it.
+#[allow(clippy::disallowed_macros)] // the one place that must print directly: the process is dying
+fn report_bug() {
+    eprintln!(
+        "posture crashed; this is a bug. Please report it with the command line and the inputs that caused it."
+    );
+}

@@ -159,7 +159,7 @@ mod tests {
         for text in ["", " \n\t\r\n"] {
             let p = error(text);
             assert_eq!(p.code, codes::EMPTY);
-            assert_eq!(p.line, Some(1));
+            assert_eq!(p.line(), Some(1));
         }
     }
 
@@ -167,8 +167,8 @@ mod tests {
     fn truncated_json_points_at_the_end() {
         let p = error("[{\"id\": \"a\",\n  \"type\": ");
         assert_eq!(p.code, codes::JSON_SYNTAX);
-        assert_eq!((p.line, p.column), (Some(2), Some(11)));
-        assert_eq!(p.label.as_deref(), Some("the text ends here"));
+        assert_eq!((p.line(), p.column()), (Some(2), Some(11)));
+        assert_eq!(p.label(), Some("the text ends here"));
         assert!(p.message.contains("EOF"), "{}", p.message);
         assert!(!p.message.contains("line 2"), "{}", p.message);
     }
@@ -176,14 +176,14 @@ mod tests {
     #[test]
     fn syntax_errors_point_at_the_offending_character() {
         let p = error("{\n  \"é\": 1,\n  \"b\" 2\n}");
-        assert_eq!((p.line, p.column), (Some(3), Some(7)));
+        assert_eq!((p.line(), p.column()), (Some(3), Some(7)));
         assert!(p.message.contains("expected `:`"), "{}", p.message);
     }
 
     #[test]
     fn trailing_garbage_is_an_error_with_an_ndjson_hint() {
         let p = error("{\"id\": \"a\"}\n{\"id\": \"b\"}\n");
-        assert_eq!((p.line, p.column), (Some(2), Some(1)));
+        assert_eq!((p.line(), p.column()), (Some(2), Some(1)));
         assert!(p.help.unwrap().contains(".ndjson"));
     }
 
@@ -192,14 +192,14 @@ mod tests {
         let text = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
         let p = error(&text);
         assert!(p.message.contains("recursion limit"), "{}", p.message);
-        assert_eq!(p.column, Some(128));
+        assert_eq!(p.column(), Some(128));
     }
 
     #[test]
     fn numbers_beyond_f64_are_errors_with_a_position() {
         let p = error("{\"n\": 1e400}");
         assert!(p.message.contains("out of range"), "{}", p.message);
-        assert_eq!((p.line, p.column), (Some(1), Some(7)));
+        assert_eq!((p.line(), p.column()), (Some(1), Some(7)));
     }
 
     #[test]

@@ -75,14 +75,14 @@ mod tests {
         assert_eq!(problems.len(), 1);
         let p = &problems[0];
         assert_eq!(p.code, codes::JSON_SYNTAX);
-        assert_eq!((p.line, p.column), (Some(2), Some(12)));
+        assert_eq!((p.line(), p.column()), (Some(2), Some(12)));
         assert!(p.message.contains("NDJSON line"), "{}", p.message);
     }
 
     #[test]
     fn a_truncated_last_line_is_located() {
         let (_, _, problems) = parse(&file("{\"id\":\"a\"}\n{\"id\":"));
-        assert_eq!(problems[0].line, Some(2));
+        assert_eq!(problems[0].line(), Some(2));
     }
 
     #[test]

@@ -167,7 +167,7 @@ mod tests {
     fn locates_the_first_invalid_byte() {
         let p = decode(b"{\n  \"a\": \"\xC3\xA9\xFF\"\n}".to_vec(), "f.json").unwrap_err();
         assert_eq!(p.code, codes::ENCODING);
-        assert_eq!((p.line, p.column), (Some(2), Some(10)));
+        assert_eq!((p.line(), p.column()), (Some(2), Some(10)));
         assert!(p.message.contains("0xFF"), "{}", p.message);
     }
 

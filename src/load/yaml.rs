@@ -178,7 +178,7 @@ mod tests {
     fn tabs_in_indentation_are_located_errors() {
         let p = error("a:\n\tb: 1\n");
         assert_eq!(p.code, codes::YAML_SYNTAX);
-        assert_eq!(p.line, Some(2));
+        assert_eq!(p.line(), Some(2));
         assert!(p.help.unwrap().contains("tabs"));
     }
 
@@ -186,7 +186,7 @@ mod tests {
     fn syntax_errors_are_located_without_position_text_in_the_message() {
         let p = error("a: [1, 2\nb: 3\n");
         assert_eq!(p.code, codes::YAML_SYNTAX);
-        assert!(p.line.is_some());
+        assert!(p.line().is_some());
         assert!(!p.message.contains(" at line "), "{}", p.message);
     }
 
@@ -220,7 +220,7 @@ mod tests {
     #[test]
     fn non_finite_numbers_are_located_errors() {
         let p = error("a: 1\nb: .inf\n");
-        assert_eq!(p.line, Some(2));
+        assert_eq!(p.line(), Some(2));
         assert!(p.message.contains("cannot be represented"), "{}", p.message);
     }
 

@@ -123,7 +123,7 @@ fn missing_paths_are_errors_naming_them() {
     assert_eq!(errors.len(), 1);
     assert_eq!(errors[0].code, codes::NOT_FOUND);
     assert!(errors[0].message.contains("no/such/inventory.json"));
-    assert_eq!(errors[0].file.as_deref(), Some("no/such/inventory.json"));
+    assert_eq!(errors[0].file(), Some("no/such/inventory.json"));
 }
 
 #[test]
@@ -163,7 +163,7 @@ fn symlinks_never_lead_out_of_the_folder() {
     let warnings = problems.warnings();
     let codes_and_files: Vec<(&str, String)> = warnings
         .iter()
-        .map(|p| (p.code, p.file.clone().unwrap_or_default()))
+        .map(|p| (p.code, p.file().unwrap_or_default().to_string()))
         .collect();
     assert_eq!(
         codes_and_files,

@@ -31,14 +31,14 @@ fn ids(inv: &Inventory) -> Vec<&str> {
 }
 
 fn brief(p: &Problem) -> String {
-    let file = p.file.as_deref().unwrap_or("");
+    let file = p.file().unwrap_or("");
     let name = Path::new(file)
         .file_name()
         .map_or(String::new(), |n| n.to_string_lossy().into_owned());
     format!(
         "{name}:{}:{}: {}",
-        p.line.unwrap_or(0),
-        p.column.unwrap_or(0),
+        p.line().unwrap_or(0),
+        p.column().unwrap_or(0),
         p.message
     )
 }
@@ -150,8 +150,8 @@ fn duplicate_ids_warn_with_both_places_and_the_later_file_wins() {
     let w = problems.warnings();
     assert_eq!(w.len(), 1);
     assert_eq!(w[0].code, codes::DUPLICATE_ID);
-    assert_eq!((w[0].line, w[0].column), (Some(1), Some(3)));
-    assert!(w[0].file.as_deref().unwrap().ends_with("b.yaml"));
+    assert_eq!((w[0].line(), w[0].column()), (Some(1), Some(3)));
+    assert!(w[0].file().unwrap().ends_with("b.yaml"));
     assert!(w[0].message.contains("a.json:2:3"), "{}", w[0].message);
     assert!(w[0].message.contains("b.yaml:1:3"), "{}", w[0].message);
 }

@@ -74,7 +74,7 @@ fn invalid_utf8_is_located_at_the_first_bad_byte() {
     assert!(value.is_none());
     let e = first_error(&problems);
     assert_eq!(e.code, codes::ENCODING);
-    assert_eq!((e.line, e.column), (Some(2), Some(6)));
+    assert_eq!((e.line(), e.column()), (Some(2), Some(6)));
 }
 
 #[test]
@@ -98,12 +98,12 @@ fn truncated_and_trailing_garbage_json_are_located() {
     let (_, problems, _) = read_bytes("a.json", b"{\"data\": [1, 2");
     let e = first_error(&problems);
     assert_eq!(
-        (e.code, e.line, e.column),
+        (e.code, e.line(), e.column()),
         (codes::JSON_SYNTAX, Some(1), Some(15))
     );
     let (_, problems, _) = read_bytes("b.json", b"[1]\n]");
     let e = first_error(&problems);
-    assert_eq!((e.line, e.column), (Some(2), Some(1)));
+    assert_eq!((e.line(), e.column()), (Some(2), Some(1)));
     assert!(e.message.contains("trailing characters"), "{}", e.message);
 }
 
@@ -119,7 +119,7 @@ fn ten_thousand_levels_of_nesting_are_errors_in_every_format() {
             "{name}: {}",
             e.message
         );
-        assert_eq!(e.line, Some(1));
+        assert_eq!(e.line(), Some(1));
     }
     let objects = format!("{}{}", "{\"a\":".repeat(10_000), "}".repeat(10_000));
     let (value, _, _) = read_bytes("o.json", objects.as_bytes());
@@ -151,7 +151,7 @@ fn numbers_beyond_f64_are_located_errors() {
         let (value, problems, _) = read_bytes(name, text.as_bytes());
         assert!(value.is_none(), "{name}");
         let e = first_error(&problems);
-        assert_eq!((e.line, e.column), (Some(line), Some(col)), "{name}");
+        assert_eq!((e.line(), e.column()), (Some(line), Some(col)), "{name}");
     }
     // serde_yaml resolves a plain `1e400` (not a finite float) as a string before any visitor
     // sees it, and the scalar's style is not exposed: YAML keeps it as text.
@@ -167,7 +167,7 @@ fn duplicate_keys_are_warnings_at_the_later_key() {
     assert_eq!(docs[0].value["id"], "b");
     let got: Vec<(Option<usize>, Option<usize>, &str)> = problems
         .iter()
-        .map(|p| (p.line, p.column, p.code))
+        .map(|p| (p.line(), p.column(), p.code))
         .collect();
     assert_eq!(
         got,
@@ -180,7 +180,10 @@ fn duplicate_keys_are_warnings_at_the_later_key() {
     assert!(problems[0].message.contains("\"x\""));
     let yaml = "id: a\ntags:\n  x: 1\n  x: 2\n";
     let (_, problems) = parse_documents(&file("d.yaml", yaml), Format::Yaml);
-    assert_eq!((problems[0].line, problems[0].column), (Some(4), Some(6)));
+    assert_eq!(
+        (problems[0].line(), problems[0].column()),
+        (Some(4), Some(6))
+    );
 }
 
 #[test]
@@ -189,7 +192,7 @@ fn an_ndjson_file_with_a_bad_line_reads_as_an_error() {
     assert!(value.is_none());
     let e = first_error(&problems);
     // serde_json reads `n` as the start of `null` and stops at the `o`.
-    assert_eq!((e.line, e.column), (Some(2), Some(2)));
+    assert_eq!((e.line(), e.column()), (Some(2), Some(2)));
 }
 
 #[test]

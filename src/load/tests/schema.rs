@@ -21,7 +21,7 @@ fn run(path: &str, text: &str, format: Format) -> (bool, Vec<Problem>) {
 }
 
 fn brief(p: &Problem) -> (Option<usize>, Option<usize>, &str) {
-    (p.line, p.column, p.message.as_str())
+    (p.line(), p.column(), p.message.as_str())
 }
 
 #[test]
@@ -64,13 +64,13 @@ fn reports_every_error_located_and_worded() {
             (Some(4), Some(61), "\"env\" must be a string, found 1"),
         ]
     );
-    assert_eq!(problems[0].label.as_deref(), Some("expected a string"));
+    assert_eq!(problems[0].label(), Some("expected a string"));
     assert!(problems[2]
         .help
         .as_deref()
         .unwrap()
         .contains("Microsoft.Storage"));
-    assert_eq!(problems[0].file.as_deref(), Some("inv.json"));
+    assert_eq!(problems[0].file(), Some("inv.json"));
 }
 
 #[test]

@@ -1,0 +1,72 @@
+# METADATA
+# title: There should be more than one owner assigned to subscriptions
+# description: >-
+#   A subscription with a single Owner depends on one person: when that account is lost,
+#   locked out or leaves, nobody can manage access or respond to an incident without a
+#   support case. The subscription (`Microsoft.Resources/subscriptions`, id
+#   `/subscriptions/<guid>`) is unhealthy when fewer than 2
+#   `Microsoft.Authorization/roleAssignments` give the Owner role (a
+#   `properties.roleDefinitionId` ending in 8e3af657-a8ff-443c-a75c-2fe8c4bcb635) at the
+#   subscription scope itself (`properties.scope` equal to the subscription id, any case;
+#   when `scope` is absent it is read from the assignment id). Owners inherited from
+#   management groups are not counted, since they are not visible per subscription. A
+#   subscription for which the inventory holds no role assignments at all is not
+#   applicable: role assignments were not exported, so nothing can be judged.
+# scope: package
+# custom:
+#   id: subscription-owner-count-min
+#   severity: High
+#   control: manage-access-and-permissions
+#   resource_types: [Microsoft.Resources/subscriptions]
+#   remediation: |-
+#     1. In the Azure portal open the subscription and select Access control (IAM) > Add role assignment.
+#     2. Assign Owner to a second trusted administrator, or better to a group of administrators (ideally eligible through Privileged Identity Management).
+#     3. Make sure the new owners have MFA and are documented as break-glass contacts.
+#   threats: [Account breach, Threat resistance]
+#   user_impact: Low
+#   implementation_effort: Low
+#   references: [MCSB PA-1, CIS Azure 1.22]
+package posture.identity.owner_count_min
+
+_owner_role := "8e3af657-a8ff-443c-a75c-2fe8c4bcb635"
+
+# Every role assignment in the inventory as [lower-cased scope, resource], found once.
+_assignments := [[scope, a] |
+	some k, a in data.posture.resources
+	contains(k, "/providers/microsoft.authorization/roleassignments/")
+	scope := _scope(k, a)
+]
+
+applicable contains r.id if {
+	some r in input.resources
+	_has_assignments(r)
+}
+
+deny contains {"resource": r.id, "message": msg} if {
+	some r in input.resources
+	_has_assignments(r)
+	owners := _owners(r)
+	count(owners) < 2
+	msg := sprintf("%d Owner role assignment(s) at subscription scope (fewer than 2), principals %v", [count(owners), sort({p | some p in owners})])
+}
+
+# Owner assignments at the subscription: lower-cased assignment id -> principal id (or,
+# without one, the assignment id).
+_owners(sub) := {lower(a.id): object.get(a, ["properties", "principalId"], a.id) |
+	some [scope, a] in _assignments
+	scope == lower(sub.id)
+	rd := object.get(a, ["properties", "roleDefinitionId"], null)
+	is_string(rd)
+	endswith(lower(rd), _owner_role)
+}
+
+_has_assignments(sub) if {
+	prefix := concat("", [lower(sub.id), "/"])
+	some [scope, _] in _assignments
+	startswith(concat("", [scope, "/"]), prefix)
+}
+
+_scope(k, a) := lower(trim_right(trim_space(s), "/")) if {
+	s := object.get(a, ["properties", "scope"], null)
+	is_string(s)
+} else := lower(regex.replace(k, `/providers/microsoft[.]authorization/roleassignments/.*$`, ""))

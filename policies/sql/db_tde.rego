@@ -1,0 +1,80 @@
+# METADATA
+# title: Transparent Data Encryption on SQL databases should be enabled
+# description: >-
+#   Transparent Data Encryption (TDE) encrypts database files, backups and logs at rest, so
+#   stolen media or copied backups do not disclose data. A database is unhealthy when its
+#   `Microsoft.Sql/servers/databases/transparentDataEncryption` child
+#   (`<database id>/transparentDataEncryption/current`) has `properties.state` (or
+#   `properties.status` in API 2014-04-01) other than Enabled, or when no such child is in
+#   the inventory: TDE is on by default for databases created since 2017, but older ones
+#   and restored copies may have it off, and without the child there is no evidence. The
+#   `master` system database is not applicable (its encryption is managed by the service).
+# scope: package
+# custom:
+#   id: sql-db-tde
+#   severity: Low
+#   control: enable-encryption-at-rest
+#   resource_types: [Microsoft.Sql/servers/databases]
+#   remediation: |-
+#     1. In the Azure portal open the SQL database and select Security > Transparent data encryption.
+#     2. Set data encryption to On and save.
+#     3. Wait for the encryption scan to finish; the database stays online throughout.
+#   quick_fix:
+#     bash: az sql db tde set --resource-group {{resource.group}} --server {{fix.server}} --database {{fix.database}} --status Enabled
+#     powershell: Set-AzSqlDatabaseTransparentDataEncryption -ResourceGroupName {{resource.group}} -ServerName {{fix.server}} -DatabaseName {{fix.database}} -State Enabled
+#   threats: [Data exfiltration, Data spillage]
+#   user_impact: Low
+#   implementation_effort: Low
+#   references: [MCSB DP-4, CIS Azure 4.1.5]
+package posture.sql.db_tde
+
+import data.posture.lib.util
+
+# Every TDE child in the inventory as [lower-cased id, resource], found once.
+_tde := [[k, r] |
+	some k, r in data.posture.resources
+	contains(k, "/transparentdataencryption/")
+]
+
+applicable contains r.id if {
+	some r in input.resources
+	not _is_master(r)
+}
+
+deny contains {"resource": r.id, "message": msg, "fix": _fix(r)} if {
+	some r in input.resources
+	not _is_master(r)
+	states := _states(r)
+	count(states) == 0
+	msg := "no transparentDataEncryption child in the inventory: encryption at rest is not confirmed"
+}
+
+deny contains {"resource": r.id, "message": msg, "fix": _fix(r)} if {
+	some r in input.resources
+	not _is_master(r)
+	states := _states(r)
+	count(states) > 0
+	not _any_enabled(states)
+	msg := sprintf("transparentDataEncryption state is %v: the database is not encrypted at rest", [concat(", ", [sprintf("%v", [s]) | some s in states])])
+}
+
+_is_master(db) if lower(_segment(db, 1)) == "master"
+
+# The n-th id segment from the end: 1 is the database, 3 the server.
+_segment(db, n) := parts[count(parts) - n] if parts := split(db.id, "/")
+
+_fix(db) := {"server": server, "database": _segment(db, 1)} if {
+	server := _segment(db, 3)
+} else := {"database": _segment(db, 1)}
+
+_states(db) := [state |
+	prefix := concat("", [lower(db.id), "/transparentdataencryption/"])
+	some pair in _tde
+	startswith(pair[0], prefix)
+	state := object.get(pair[1], ["properties", "state"], object.get(pair[1], ["properties", "status"], null))
+]
+
+_any_enabled(states) if {
+	some s in states
+	util.is_true(s)
+}

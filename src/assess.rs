@@ -1,0 +1,666 @@
+//! The assessment pipeline as one function over values: inventory and catalog in, verdicts
+//! resolved against exemptions, Secure Score and potential gains out, and the [`Report`]
+//! view built from it. No printing, no clock (the time comes in as `now`).
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use crate::config::{Config, Exemption};
+use crate::diag::{Problem, Problems};
+use crate::load::{self, Inventory};
+use crate::model::{PolicySource, Resource, Severity, State};
+use crate::policy::catalog::{self, Catalog, CatalogOptions};
+use crate::policy::engine::{EvalOptions, Outcome, PolicyEngine};
+use crate::report::{self, Report};
+use crate::score::{self, Entry, Score, ScoreModel};
+use crate::source::SourceMap;
+
+/// Gate thresholds (flags override the config's `gate`).
+#[derive(Debug, Clone, Default)]
+pub struct Gates {
+    /// `--min-score`.
+    pub min_score: Option<f64>,
+    /// `--fail-on`.
+    pub fail_on: Option<Severity>,
+}
+
+/// Everything an assessment needs.
+#[derive(Debug, Clone)]
+pub struct AssessOptions {
+    /// Inventory files and folders.
+    pub inputs: Vec<PathBuf>,
+    /// Which policies.
+    pub catalog: CatalogOptions,
+    /// The config file (default when none).
+    pub config: Config,
+    /// `input.now`.
+    pub now: String,
+    /// Worker threads.
+    pub jobs: usize,
+    /// Evaluation limit per policy.
+    pub timeout: Duration,
+    /// Gates.
+    pub gates: Gates,
+}
+
+/// A resource's resolved state for one recommendation.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    /// Index into the inventory's resources.
+    pub resource: usize,
+    /// Final state.
+    pub state: State,
+    /// Deny messages.
+    pub messages: Vec<String>,
+    /// Index into the config's exemptions.
+    pub exemption: Option<usize>,
+}
+
+/// The result of evaluating one enabled policy.
+#[derive(Debug, Clone)]
+pub struct Evaluated {
+    /// Index into the catalog's policies.
+    pub policy: usize,
+    /// Findings sorted by resource key, or `None` when the policy failed.
+    pub findings: Option<Vec<Finding>>,
+}
+
+/// The assessment.
+#[derive(Debug)]
+pub struct Assessment {
+    /// Every file read.
+    pub sources: SourceMap,
+    /// Every problem found.
+    pub problems: Problems,
+    /// The resources.
+    pub inventory: Inventory,
+    /// The policies.
+    pub catalog: Catalog,
+    /// The config used.
+    pub config: Config,
+    /// Enabled policies in catalog order, with their findings.
+    pub evaluated: Vec<Evaluated>,
+    /// Secure Score over the successfully evaluated policies.
+    pub score: Score,
+    /// Potential gain per entry of `scored` (same order).
+    pub gains: Vec<score::Gain>,
+    /// Indices into `evaluated` of the policies that count (not failed).
+    pub scored: Vec<usize>,
+    /// `input.now`.
+    pub now: String,
+    /// Gates.
+    pub gates: Gates,
+}
+
+/// Runs the pipeline. Problems are collected in the assessment, never returned early.
+pub fn assess(opts: AssessOptions, mut sources: SourceMap, mut problems: Problems) -> Assessment {
+    let (inventory, _configs) = load::load_inventory(&opts.inputs, &mut sources, &mut problems);
+    let catalog = catalog::load(&opts.catalog, &mut sources, &mut problems);
+    let parameters = resolve_parameters(&catalog, &opts.config, &sources, &mut problems);
+    check_exemptions(&opts.config, &catalog, &opts.now, &mut problems);
+
+    let mut engine = PolicyEngine::new(&catalog, &sources, false, &mut problems);
+    let values: Vec<regorus::Value> = inventory
+        .resources
+        .iter()
+        .map(|r| regorus::Value::from(r.value.clone()))
+        .collect();
+    if let Err(e) = engine.set_resources(&inventory.resources, &values) {
+        problems.push(Problem::error(
+            "posture::policy::data",
+            format!("cannot give the inventory to the engine: {e}"),
+        ));
+    }
+    let selected: Vec<usize> = catalog
+        .policies
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.enabled)
+        .map(|(i, _)| i)
+        .collect();
+    let eval = EvalOptions {
+        now: opts.now.clone(),
+        timeout: opts.timeout,
+        jobs: opts.jobs,
+        parameters,
+    };
+    let outcomes = engine.evaluate(
+        &catalog,
+        &selected,
+        &inventory.resources,
+        &values,
+        &eval,
+        &sources,
+    );
+    let index: BTreeMap<&str, usize> = inventory
+        .resources
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.key.as_str(), i))
+        .collect();
+    let mut evaluated = Vec::with_capacity(selected.len());
+    for (&pi, outcome) in selected.iter().zip(outcomes) {
+        let findings = match outcome {
+            Outcome::Failed(p) => {
+                problems.push(*p);
+                None
+            }
+            Outcome::NotLoaded => None,
+            Outcome::Verdicts(verdicts) => Some(
+                verdicts
+                    .into_iter()
+                    .filter_map(|v| {
+                        let ri = *index.get(v.resource.as_str())?;
+                        let resource = inventory.resources.get(ri)?;
+                        let policy_id = catalog.policies.get(pi).map(|p| p.meta.id.as_str())?;
+                        let exemption = (v.state != State::NotApplicable)
+                            .then(|| {
+                                find_exemption(
+                                    &opts.config.exemptions,
+                                    policy_id,
+                                    resource,
+                                    &opts.now,
+                                )
+                            })
+                            .flatten();
+                        Some(Finding {
+                            resource: ri,
+                            state: if exemption.is_some() {
+                                State::Exempt
+                            } else {
+                                v.state
+                            },
+                            messages: v.messages,
+                            exemption,
+                        })
+                    })
+                    .collect(),
+            ),
+        };
+        evaluated.push(Evaluated {
+            policy: pi,
+            findings,
+        });
+    }
+
+    let scored: Vec<usize> = evaluated
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.findings.is_some())
+        .map(|(i, _)| i)
+        .collect();
+    let rec_control: Vec<usize> = scored
+        .iter()
+        .filter_map(|&i| evaluated.get(i))
+        .filter_map(|e| catalog.policies.get(e.policy).map(|p| p.control))
+        .collect();
+    let mut entries = Vec::new();
+    for (rec, &ei) in scored.iter().enumerate() {
+        let Some(findings) = evaluated.get(ei).and_then(|e| e.findings.as_ref()) else {
+            continue;
+        };
+        for f in findings {
+            let Some(r) = inventory.resources.get(f.resource) else {
+                continue;
+            };
+            entries.push(Entry {
+                recommendation: rec,
+                resource: r.key.clone(),
+                scope: r
+                    .subscription_id
+                    .as_deref()
+                    .unwrap_or("")
+                    .to_ascii_lowercase(),
+                state: f.state,
+            });
+        }
+    }
+    let model = ScoreModel {
+        controls: &catalog.controls,
+        recommendation_control: &rec_control,
+    };
+    let score = score::compute(&model, &entries);
+    let gains = score::recommendation_gains(&model, &entries);
+
+    Assessment {
+        sources,
+        problems,
+        inventory,
+        catalog,
+        config: opts.config,
+        evaluated,
+        score,
+        gains,
+        scored,
+        now: opts.now,
+        gates: opts.gates,
+    }
+}
+
+fn resolve_parameters(
+    catalog: &Catalog,
+    config: &Config,
+    sources: &SourceMap,
+    problems: &mut Problems,
+) -> BTreeMap<String, BTreeMap<String, Value>> {
+    let config_file = config
+        .path
+        .as_ref()
+        .and_then(|p| sources.files().iter().rev().find(|f| &f.path == p));
+    // Label the offending key (the policy id or the parameter name) in the config file.
+    let place = |p: Problem, pointer: &str, key: &str| match config_file {
+        Some(f) => {
+            let at = crate::config::key_offset(f, pointer, key);
+            p.at(f, at, key.len(), "here")
+        }
+        None => p,
+    };
+    let mut out = BTreeMap::new();
+    for p in &catalog.policies {
+        out.insert(p.meta.id.clone(), p.meta.parameters.clone());
+    }
+    for (id, values) in &config.policies.parameters {
+        let pointer = format!(
+            "/policies/parameters/{}",
+            id.replace('~', "~0").replace('/', "~1")
+        );
+        let Some(defaults) = out.get_mut(id) else {
+            let ids: Vec<&str> = catalog
+                .policies
+                .iter()
+                .map(|p| p.meta.id.as_str())
+                .collect();
+            let mut prob = place(
+                Problem::error(
+                    "posture::config::unknown_policy",
+                    format!("parameters are set for policy `{id}`, which is not loaded"),
+                ),
+                &pointer,
+                id,
+            );
+            if let Some(s) = crate::suggest::closest(id, ids) {
+                prob = prob.with_help(format!("did you mean `{s}`?"));
+            }
+            problems.push(prob);
+            continue;
+        };
+        for (name, v) in values {
+            if !defaults.contains_key(name) {
+                let known: Vec<&str> = defaults.keys().map(String::as_str).collect();
+                let help = match crate::suggest::closest(name, known.iter().copied()) {
+                    Some(s) => format!("did you mean `{s}`? `{id}` takes: {}", known.join(", ")),
+                    None if known.is_empty() => format!("`{id}` takes no parameters"),
+                    None => format!("`{id}` takes: {}", known.join(", ")),
+                };
+                problems.push(
+                    place(
+                        Problem::error(
+                            "posture::config::unknown_parameter",
+                            format!("policy `{id}` has no parameter `{name}`"),
+                        ),
+                        &format!("{pointer}/{name}"),
+                        name,
+                    )
+                    .with_help(help),
+                );
+                continue;
+            }
+            defaults.insert(name.clone(), v.clone());
+        }
+    }
+    out
+}
+
+fn check_exemptions(config: &Config, catalog: &Catalog, now: &str, problems: &mut Problems) {
+    let today = now.get(0..10).unwrap_or("");
+    for e in &config.exemptions {
+        if e.policy != "*" && catalog.policy(&e.policy).is_none() {
+            problems.push(Problem::warning(
+                "posture::exemption::unknown_policy",
+                format!(
+                    "an exemption names policy `{}`, which is not loaded",
+                    e.policy
+                ),
+            ));
+        }
+        if let Some(exp) = &e.expires {
+            if exp.as_str() < today {
+                problems.push(Problem::warning(
+                    "posture::exemption::expired",
+                    format!(
+                        "the exemption of `{}` ({}) expired on {exp} and is ignored",
+                        e.policy, e.reason
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+fn find_exemption(list: &[Exemption], policy: &str, r: &Resource, now: &str) -> Option<usize> {
+    let today = now.get(0..10).unwrap_or("");
+    list.iter().position(|e| {
+        (e.policy == "*" || e.policy == policy)
+            && e.expires.as_deref().is_none_or(|d| d >= today)
+            && (e.resources.is_empty()
+                || e.resources
+                    .iter()
+                    .any(|g| glob_match(&g.to_ascii_lowercase(), &r.key)))
+            && (e.subscriptions.is_empty()
+                || e.subscriptions.iter().any(|s| {
+                    r.subscription_id
+                        .as_deref()
+                        .is_some_and(|x| x.eq_ignore_ascii_case(s))
+                }))
+            && (e.resource_groups.is_empty()
+                || e.resource_groups.iter().any(|g| {
+                    r.resource_group
+                        .as_deref()
+                        .is_some_and(|x| x.eq_ignore_ascii_case(g))
+                }))
+            && e.tags.iter().all(|(k, v)| {
+                r.value
+                    .get("tags")
+                    .and_then(|t| t.get(k))
+                    .and_then(Value::as_str)
+                    .is_some_and(|x| x == v)
+            })
+    })
+}
+
+/// Glob over lower-cased ids: `*` matches within one path segment, `**` across segments.
+pub fn glob_match(pattern: &str, text: &str) -> bool {
+    fn go(p: &[u8], t: &[u8]) -> bool {
+        match p.split_first() {
+            None => t.is_empty(),
+            Some((b'*', rest)) => {
+                if let Some((b'*', rest2)) = rest.split_first() {
+                    (0..=t.len()).any(|i| t.get(i..).is_some_and(|s| go(rest2, s)))
+                } else {
+                    let seg = t.iter().position(|&c| c == b'/').unwrap_or(t.len());
+                    (0..=seg).any(|i| t.get(i..).is_some_and(|s| go(rest, s)))
+                }
+            }
+            Some((c, rest)) => t
+                .split_first()
+                .is_some_and(|(tc, trest)| tc == c && go(rest, trest)),
+        }
+    }
+    go(pattern.as_bytes(), text.as_bytes())
+}
+
+/// Stable id of a (policy, resource) finding: the same in every format and in baselines.
+pub fn fingerprint(policy: &str, resource_key: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(policy.as_bytes());
+    h.update(b"\n");
+    h.update(resource_key.as_bytes());
+    h.finalize()
+        .iter()
+        .take(16)
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+impl Assessment {
+    /// Unhealthy findings at or above a severity, in evaluated policies.
+    pub fn unhealthy_at_or_above(&self, sev: Severity) -> usize {
+        self.evaluated
+            .iter()
+            .filter(|e| {
+                self.catalog
+                    .policies
+                    .get(e.policy)
+                    .is_some_and(|p| p.meta.severity <= sev)
+            })
+            .filter_map(|e| e.findings.as_ref())
+            .flatten()
+            .filter(|f| f.state == State::Unhealthy)
+            .count()
+    }
+
+    /// The gate outcome: error when any error was found, else failed when a gate failed.
+    pub fn gate(&self) -> report::GateOutcome {
+        let mut checks = Vec::new();
+        if let Some(min) = self.gates.min_score {
+            let pct = self.score.overall.percentage;
+            let passed = pct >= min;
+            checks.push(report::GateCheck {
+                gate: "min-score".into(),
+                passed,
+                detail: format!(
+                    "min-score {min}: {} {} {min}",
+                    report::pct(pct),
+                    if passed { ">=" } else { "<" }
+                ),
+            });
+        }
+        if let Some(sev) = self.gates.fail_on {
+            let n = self.unhealthy_at_or_above(sev);
+            let which = match sev {
+                Severity::High => "High".to_string(),
+                s => format!("{s} or higher"),
+            };
+            checks.push(report::GateCheck {
+                gate: "fail-on".into(),
+                passed: n == 0,
+                detail: format!(
+                    "fail-on {}: {n} unhealthy {which} findings",
+                    sev.as_str().to_ascii_lowercase()
+                ),
+            });
+        }
+        let (status, exit_code) = if self.problems.has_errors() {
+            ("error", 2)
+        } else if checks.iter().any(|c| !c.passed) {
+            ("failed", 1)
+        } else {
+            ("passed", 0)
+        };
+        report::GateOutcome {
+            status: status.into(),
+            checks,
+            exit_code,
+        }
+    }
+
+    /// Builds the report view: everything sorted, numbers rounded to 4 decimals.
+    pub fn report(&self) -> Report {
+        let rounded = self.score.rounded();
+        let mut recommendations = Vec::new();
+        for (rec, &ei) in self.scored.iter().enumerate() {
+            let Some(e) = self.evaluated.get(ei) else {
+                continue;
+            };
+            let Some(p) = self.catalog.policies.get(e.policy) else {
+                continue;
+            };
+            let gain = self.gains.get(rec);
+            let control = self.catalog.controls.get(p.control);
+            let mut counts = report::Counts::default();
+            let mut resources = Vec::new();
+            for f in e.findings.iter().flatten() {
+                let Some(r) = self.inventory.resources.get(f.resource) else {
+                    continue;
+                };
+                match f.state {
+                    State::Healthy => counts.healthy += 1,
+                    State::Unhealthy => counts.unhealthy += 1,
+                    State::NotApplicable => counts.not_applicable += 1,
+                    State::Exempt => counts.exempt += 1,
+                }
+                let exemption = f
+                    .exemption
+                    .and_then(|i| self.config.exemptions.get(i))
+                    .map(|x| report::ExemptionRef {
+                        category: x.category.clone(),
+                        reason: x.reason.clone(),
+                        owner: x.owner.clone(),
+                        expires: x.expires.clone(),
+                    });
+                resources.push(report::ResourceState {
+                    id: r.id.clone(),
+                    kind: r.kind.clone(),
+                    subscription_id: r.subscription_id.clone(),
+                    resource_group: r.resource_group.clone(),
+                    state: f.state.as_str().into(),
+                    message: (!f.messages.is_empty()).then(|| f.messages.join("; ")),
+                    fingerprint: fingerprint(&p.meta.id, &r.key),
+                    exemption,
+                    location: None,
+                });
+            }
+            resources.sort_by(|a, b| {
+                state_rank(&a.state)
+                    .cmp(&state_rank(&b.state))
+                    .then_with(|| a.id.to_ascii_lowercase().cmp(&b.id.to_ascii_lowercase()))
+            });
+            recommendations.push(report::Recommendation {
+                id: p.meta.id.clone(),
+                title: p.meta.title.clone(),
+                description: p.meta.description.clone(),
+                severity: p.meta.severity.as_str().into(),
+                control: p.meta.control.clone(),
+                control_name: control.map(|c| c.name.clone()).unwrap_or_default(),
+                remediation: p.meta.remediation.clone(),
+                quick_fix: p.meta.quick_fix.is_some(),
+                resource_types: p.meta.resource_types.clone(),
+                potential_gain: gain.map_or(
+                    report::Gain {
+                        points: 0.0,
+                        percent: 0.0,
+                    },
+                    score::Gain::rounded,
+                ),
+                counts,
+                resources,
+            });
+        }
+        recommendations.sort_by(|a, b| {
+            b.potential_gain
+                .percent
+                .total_cmp(&a.potential_gain.percent)
+                .then_with(|| severity_rank(&a.severity).cmp(&severity_rank(&b.severity)))
+                .then_with(|| b.counts.unhealthy.cmp(&a.counts.unhealthy))
+                .then_with(|| a.id.cmp(&b.id))
+        });
+        let failed: Vec<usize> = self
+            .evaluated
+            .iter()
+            .filter(|e| e.findings.is_none())
+            .map(|e| e.policy)
+            .collect();
+        let policies = self
+            .catalog
+            .policies
+            .iter()
+            .enumerate()
+            .map(|(i, p)| report::PolicyEntry {
+                id: p.meta.id.clone(),
+                source: match p.origin {
+                    PolicySource::Bundled => "bundled".into(),
+                    PolicySource::User => "user".into(),
+                },
+                enabled: p.enabled,
+                reason: p.reason.clone(),
+                status: if !p.enabled {
+                    "disabled".into()
+                } else if failed.contains(&i) {
+                    "failed".into()
+                } else {
+                    "evaluated".into()
+                },
+                path: self
+                    .catalog
+                    .module_of(p)
+                    .map(|m| m.path.clone())
+                    .unwrap_or_default(),
+            })
+            .collect();
+        let message = |p: &&Problem| report::Message {
+            code: p.code.to_string(),
+            message: p.message.clone(),
+            file: p.file().map(str::to_string),
+            line: p.line(),
+            column: p.column(),
+            help: p.help.clone(),
+        };
+        Report {
+            schema_version: report::REPORT_SCHEMA_VERSION.into(),
+            tool: report::Tool {
+                name: "posture".into(),
+                version: env!("CARGO_PKG_VERSION").into(),
+            },
+            assessed_at: self.now.clone(),
+            inputs: self
+                .inventory
+                .inputs
+                .iter()
+                .map(|i| report::Input {
+                    path: i.path.clone(),
+                    sha256: i.sha256.clone(),
+                    kind: i.kind.clone(),
+                })
+                .collect(),
+            resource_count: self.inventory.resources.len(),
+            score: report::ScoreSection {
+                overall: rounded.overall,
+                subscriptions: rounded.subscriptions,
+                controls: rounded.controls,
+                aggregation: "Per subscription: sum of control points over sum of available control maxima. Across subscriptions: weighted mean of per-subscription ratios, weight = resources counted in the subscription (posture's rule; the reference's weights are not public).".into(),
+            },
+            recommendations,
+            policies,
+            gate: self.gate(),
+            errors: self.problems.errors().iter().map(message).collect(),
+            warnings: self.problems.warnings().iter().map(message).collect(),
+        }
+    }
+}
+
+fn state_rank(s: &str) -> u8 {
+    match s {
+        "unhealthy" => 0,
+        "exempt" => 1,
+        "healthy" => 2,
+        _ => 3,
+    }
+}
+
+fn severity_rank(s: &str) -> u8 {
+    match s {
+        "High" => 0,
+        "Medium" => 1,
+        _ => 2,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs_match_segments_and_across() {
+        let id = "/subscriptions/s1/resourcegroups/legacy/providers/microsoft.keyvault/vaults/kv1";
+        assert!(glob_match("/subscriptions/*/resourcegroups/legacy/**", id));
+        assert!(!glob_match("/subscriptions/*/resourcegroups/legacy/*", id));
+        assert!(glob_match(
+            "/subscriptions/*/resourcegroups/legacy/*/*/*/*",
+            id
+        ));
+        assert!(!glob_match("/subscriptions/*/resourcegroups/prod/**", id));
+        assert!(glob_match(id, id));
+    }
+
+    #[test]
+    fn fingerprints_are_stable_and_case_insensitive_by_construction() {
+        let a = fingerprint("p", "/subscriptions/a/x");
+        assert_eq!(a.len(), 32);
+        assert_eq!(a, fingerprint("p", "/subscriptions/a/x"));
+        assert_ne!(a, fingerprint("q", "/subscriptions/a/x"));
+    }
+}

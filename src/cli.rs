@@ -1,0 +1,196 @@
+//! The command line, declared with clap derive. No logic: `commands` resolves these into
+//! settings.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::model::Severity;
+use crate::report::Format;
+
+/// Offline cloud and host security posture assessment with Rego policies and a Secure Score.
+#[derive(Debug, Parser)]
+#[command(name = "posture", version, about, long_about = None, max_term_width = 100)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+    /// Options every command takes.
+    #[command(flatten)]
+    pub global: GlobalArgs,
+}
+
+/// When to use colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    /// On a terminal, unless NO_COLOR is set.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
+pub struct GlobalArgs {
+    /// When to use colour.
+    #[arg(long, value_enum, default_value_t = Color::Auto, global = true)]
+    pub color: Color,
+    /// Config file (default: ./posture.yaml, else posture.yaml at the top of an input folder).
+    #[arg(long, value_name = "FILE", global = true)]
+    pub config: Option<PathBuf>,
+    /// Print only the report and errors.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+}
+
+/// Which policies to load and switch on or off.
+#[derive(Debug, Args, Clone, Default)]
+#[command(next_help_heading = "Policies")]
+pub struct PolicyArgs {
+    /// Extra policy folder (repeatable); added to the bundled library.
+    #[arg(long = "policies", value_name = "DIR")]
+    pub policies: Vec<PathBuf>,
+    /// Do not load the bundled policies (the bundled helper library stays available).
+    #[arg(long)]
+    pub no_default_policies: bool,
+    /// Switch a policy on, including one that is off by default (repeatable).
+    #[arg(long, value_name = "ID")]
+    pub enable: Vec<String>,
+    /// Switch a policy off (repeatable).
+    #[arg(long, value_name = "ID")]
+    pub disable: Vec<String>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Assess inventories with the policies and report recommendations and the Secure Score.
+    Assess(AssessArgs),
+    /// Check inputs (inventories, posture.yaml, policies) against their schemas; nothing is
+    /// evaluated.
+    Validate(ValidateArgs),
+    /// List, show and test policies.
+    #[command(subcommand)]
+    Policies(PoliciesCommand),
+}
+
+/// `posture assess`.
+#[derive(Debug, Args)]
+pub struct AssessArgs {
+    /// Inventory files or folders (JSON, YAML, NDJSON; folders are read recursively).
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// Report format.
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write the report to FILE (atomically) instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Overwrite FILE if it exists.
+    #[arg(long)]
+    pub force: bool,
+    /// Assessment time given to policies as input.now (RFC 3339); default: now.
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
+    /// Worker threads for evaluation (default: the number of cores).
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Wall-clock limit for evaluating one policy, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60.0)]
+    pub eval_timeout: f64,
+    /// Policy selection.
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+    /// Gates.
+    #[command(flatten)]
+    pub gate: GateArgs,
+}
+
+/// Gates: what makes the exit code 1. They never change what is shown.
+#[derive(Debug, Args, Clone, Default)]
+#[command(next_help_heading = "Gates (exit code 1 when one fails)")]
+pub struct GateArgs {
+    /// Fail when the overall Secure Score is below N percent.
+    #[arg(long, value_name = "N")]
+    pub min_score: Option<f64>,
+    /// Fail when an unhealthy finding has this severity or higher.
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<Severity>,
+}
+
+/// `posture validate`.
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Files or folders: inventories, posture.yaml files and .rego policies.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+}
+
+/// `posture policies ...`.
+#[derive(Debug, Subcommand)]
+pub enum PoliciesCommand {
+    /// List every loaded policy with its severity, control, resource types and state.
+    List(ListArgs),
+    /// Print a policy's full metadata and remediation.
+    Show(ShowArgs),
+    /// Run the `test_` rules of the bundled library or of DIR, like `opa test`.
+    Test(TestArgs),
+    /// Check a policy library: metadata, ids, controls, resource types, tests, placeholders.
+    Lint(LintArgs),
+}
+
+/// `posture policies lint`.
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// Policy folder to check (default: the bundled library).
+    pub dir: Option<PathBuf>,
+}
+
+/// Output of `policies list`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    /// A table.
+    Table,
+    /// JSON.
+    Json,
+}
+
+/// `posture policies list`.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+    /// Policy selection.
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+}
+
+/// `posture policies show`.
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// Policy id.
+    pub id: String,
+    /// Policy selection.
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+}
+
+/// `posture policies test`.
+#[derive(Debug, Args)]
+pub struct TestArgs {
+    /// Policy folder to test (default: the bundled library).
+    pub dir: Option<PathBuf>,
+    /// Report line coverage of the policy and library modules.
+    #[arg(long)]
+    pub coverage: bool,
+    /// With --coverage: fail when total coverage is below N percent.
+    #[arg(long, value_name = "N")]
+    pub threshold: Option<f64>,
+    /// List every test, not only failures.
+    #[arg(long, short)]
+    pub verbose: bool,
+}

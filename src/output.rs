@@ -1,0 +1,94 @@
+//! Writing outputs: atomically (a temp file in the target folder, then a rename), and never
+//! over an existing file without `--force`. A failed write leaves nothing behind.
+
+use std::io::Write;
+use std::path::Path;
+
+use crate::diag::Problem;
+
+/// Writes `bytes` to `path`. Without `force`, an existing file is an error and is left as
+/// it was (the final rename refuses to replace it, so a file created meanwhile is safe too).
+pub fn write_atomic(path: &Path, bytes: &[u8], force: bool) -> Result<(), Problem> {
+    let display = path.display().to_string();
+    let err = |code: &'static str, msg: String| Problem::error(code, msg).in_file(display.clone());
+    if !force && path.exists() {
+        return Err(err(
+            "posture::output::exists",
+            format!("{display} exists; not overwritten"),
+        )
+        .with_help("pass --force to replace it, or choose another file"));
+    }
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    if !dir.is_dir() {
+        return Err(err(
+            "posture::output::folder",
+            format!(
+                "cannot write {display}: folder {} does not exist",
+                dir.display()
+            ),
+        )
+        .with_help("create the folder first"));
+    }
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".posture-")
+        .suffix(".tmp")
+        .tempfile_in(&dir)
+        .map_err(|e| {
+            err(
+                "posture::output::write",
+                format!("cannot write {display}: {e}"),
+            )
+        })?;
+    tmp.write_all(bytes)
+        .and_then(|()| tmp.as_file().sync_all())
+        .map_err(|e| {
+            err(
+                "posture::output::write",
+                format!("cannot write {display}: {e}"),
+            )
+        })?;
+    let result = if force {
+        tmp.persist(path).map(|_| ())
+    } else {
+        tmp.persist_noclobber(path).map(|_| ())
+    };
+    // On failure the temp file is dropped with the error, which deletes it.
+    result.map_err(|e| {
+        err(
+            "posture::output::write",
+            format!("cannot write {display}: {}", e.error),
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_to_overwrite_without_force_and_leaves_no_temp_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.json");
+        write_atomic(&path, b"one", false).unwrap();
+        let e = write_atomic(&path, b"two", false).unwrap_err();
+        assert_eq!(e.code, "posture::output::exists");
+        assert_eq!(std::fs::read(&path).unwrap(), b"one");
+        write_atomic(&path, b"three", true).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"three");
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names.len(), 1, "{names:?}");
+    }
+
+    #[test]
+    fn missing_folder_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let e = write_atomic(&dir.path().join("nope/out.json"), b"x", false).unwrap_err();
+        assert_eq!(e.code, "posture::output::folder");
+    }
+}

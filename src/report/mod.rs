@@ -1,0 +1,273 @@
+//! The report: one sorted, serialisable view of an assessment that every format renders.
+//!
+//! The JSON form is the contract (`schemas/report.schema.json`); the table and later formats
+//! derive from the same [`Report`]. Reporters never open files, probe terminals or read the
+//! clock: width and colour come in [`RenderOptions`].
+
+pub mod json;
+pub mod table;
+
+use std::io;
+
+use serde::Serialize;
+
+/// Version of the report layout; bumped on incompatible changes.
+pub const REPORT_SCHEMA_VERSION: &str = "1";
+
+/// The tool that wrote the report.
+#[derive(Debug, Clone, Serialize)]
+pub struct Tool {
+    /// `posture`.
+    pub name: String,
+    /// Crate version.
+    pub version: String,
+}
+
+pub use crate::score::{ControlScore, Gain, Points as Overall, ScopeScore as SubscriptionScore};
+
+/// The Secure Score section.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScoreSection {
+    /// Overall score.
+    pub overall: Overall,
+    /// Per subscription, sorted by id.
+    pub subscriptions: Vec<SubscriptionScore>,
+    /// Per control, in catalogue order.
+    pub controls: Vec<ControlScore>,
+    /// How several subscriptions are combined (the rule is posture's own).
+    pub aggregation: String,
+}
+
+/// Counts of resource states for a recommendation.
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Counts {
+    /// Healthy resources.
+    pub healthy: usize,
+    /// Unhealthy resources.
+    pub unhealthy: usize,
+    /// Not applicable resources.
+    pub not_applicable: usize,
+    /// Exempt resources.
+    pub exempt: usize,
+}
+
+/// The exemption that covers a resource.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExemptionRef {
+    /// `mitigated` or `waiver`.
+    pub category: String,
+    /// Why.
+    pub reason: String,
+    /// Who owns it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// Last day it applies.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
+}
+
+/// One resource's state for a recommendation.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResourceState {
+    /// Resource id as written in the input.
+    pub id: String,
+    /// Resource type as written in the input.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Subscription id, when known.
+    pub subscription_id: Option<String>,
+    /// Resource group, when known.
+    pub resource_group: Option<String>,
+    /// `healthy`, `unhealthy`, `not_applicable` or `exempt`.
+    pub state: String,
+    /// Why it is unhealthy (several findings joined by "; ").
+    pub message: Option<String>,
+    /// Stable id of this (policy, resource) finding.
+    pub fingerprint: String,
+    /// The exemption covering it, if any.
+    pub exemption: Option<ExemptionRef>,
+    /// Where the resource was read from (`file:line:col` when known).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+}
+
+/// One recommendation (policy) and its resources.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Recommendation {
+    /// Policy id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// What and why.
+    pub description: String,
+    /// `High`, `Medium` or `Low`.
+    pub severity: String,
+    /// Control id.
+    pub control: String,
+    /// Control display name.
+    pub control_name: String,
+    /// Steps to fix.
+    pub remediation: String,
+    /// Whether quick-fix templates exist.
+    pub quick_fix: bool,
+    /// Types the policy assesses.
+    pub resource_types: Vec<String>,
+    /// Gain from fixing every unhealthy resource of this recommendation.
+    pub potential_gain: Gain,
+    /// State counts.
+    pub counts: Counts,
+    /// Per-resource states, unhealthy first, then by id.
+    pub resources: Vec<ResourceState>,
+}
+
+/// One loaded policy and whether it ran.
+#[derive(Debug, Clone, Serialize)]
+pub struct PolicyEntry {
+    /// Policy id.
+    pub id: String,
+    /// `bundled` or `user`.
+    pub source: String,
+    /// Whether it was switched on.
+    pub enabled: bool,
+    /// Why it is on or off.
+    pub reason: String,
+    /// `evaluated`, `disabled` or `failed`.
+    pub status: String,
+    /// The module's path.
+    pub path: String,
+}
+
+/// One input file.
+#[derive(Debug, Clone, Serialize)]
+pub struct Input {
+    /// Path as named.
+    pub path: String,
+    /// Hex sha256 of its bytes.
+    pub sha256: String,
+    /// What it was read as.
+    pub kind: String,
+}
+
+/// One diagnostic, as data.
+#[derive(Debug, Clone, Serialize)]
+pub struct Message {
+    /// Stable code.
+    pub code: String,
+    /// What is wrong.
+    pub message: String,
+    /// File, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// Line, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    /// Column, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
+    /// What to do.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+}
+
+/// One gate's result.
+#[derive(Debug, Clone, Serialize)]
+pub struct GateCheck {
+    /// `min-score`, `fail-on`, ...
+    pub gate: String,
+    /// Whether it passed.
+    pub passed: bool,
+    /// What was compared.
+    pub detail: String,
+}
+
+/// The outcome of the CI gates.
+#[derive(Debug, Clone, Serialize)]
+pub struct GateOutcome {
+    /// `passed`, `failed` or `error` (inputs or policies failed: the result is not trusted).
+    pub status: String,
+    /// Every configured gate.
+    pub checks: Vec<GateCheck>,
+    /// The exit code posture returns.
+    #[serde(rename = "exitCode")]
+    pub exit_code: u8,
+}
+
+/// The whole report.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Report {
+    /// Layout version.
+    pub schema_version: String,
+    /// Tool name and version.
+    pub tool: Tool,
+    /// `input.now` of the assessment (RFC 3339).
+    pub assessed_at: String,
+    /// Files read.
+    pub inputs: Vec<Input>,
+    /// Number of resources assessed.
+    pub resource_count: usize,
+    /// The Secure Score.
+    pub score: ScoreSection,
+    /// Recommendations, by potential gain, then severity, then id.
+    pub recommendations: Vec<Recommendation>,
+    /// Every loaded policy, by id.
+    pub policies: Vec<PolicyEntry>,
+    /// Gate outcome.
+    pub gate: GateOutcome,
+    /// Errors, sorted by place.
+    pub errors: Vec<Message>,
+    /// Warnings, sorted by place.
+    pub warnings: Vec<Message>,
+}
+
+/// How to render: decided by the command, never by a reporter.
+#[derive(Debug, Clone, Copy)]
+pub struct RenderOptions {
+    /// ANSI colour.
+    pub color: bool,
+    /// Table width in columns.
+    pub width: u16,
+}
+
+/// A report format.
+pub trait Reporter {
+    /// Writes the report.
+    fn render(
+        &self,
+        report: &Report,
+        opts: &RenderOptions,
+        out: &mut dyn io::Write,
+    ) -> io::Result<()>;
+}
+
+/// The formats posture writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Terminal tables.
+    Table,
+    /// The full report (the contract).
+    Json,
+}
+
+impl Format {
+    /// The reporter for this format: the only factory.
+    pub fn reporter(self) -> Box<dyn Reporter> {
+        match self {
+            Self::Table => Box::new(table::TableReporter),
+            Self::Json => Box::new(json::JsonReporter),
+        }
+    }
+}
+
+/// Formats a percentage with one decimal, as every human-facing format shows it.
+pub fn pct(x: f64) -> String {
+    format!("{:.1}%", x)
+}
+
+/// Formats points with two decimals.
+pub fn points(x: f64) -> String {
+    format!("{:.2}", x)
+}

@@ -1,0 +1,8 @@
+//! End-to-end tests of the posture binary over fixtures: one integration binary, a module
+//! per area. Snapshots live in the top-level `snapshots/` folder.
+
+mod assess;
+mod errors;
+mod help;
+mod policies;
+mod support;
