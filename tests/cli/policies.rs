@@ -140,3 +140,118 @@ fn lint_finds_a_typo_type_an_unknown_placeholder_and_an_orphan_test() {
     );
     assert!(err.contains("p.rego:9:"), "{err}");
 }
+
+fn bundled_list() -> Vec<serde_json::Value> {
+    let run = posture(&["policies", "list", "-f", "json"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    serde_json::from_str::<serde_json::Value>(&run.stdout)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+#[test]
+fn the_bundled_library_covers_45_policies_10_types_and_every_control() {
+    let list = bundled_list();
+    assert!(list.len() >= 45, "{} policies", list.len());
+    let types: std::collections::BTreeSet<String> = list
+        .iter()
+        .flat_map(|p| {
+            p["resource_types"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| t.as_str().unwrap().to_ascii_lowercase())
+        })
+        .collect();
+    assert!(types.len() >= 10, "{types:?}");
+    let controls: std::collections::BTreeSet<&str> = list
+        .iter()
+        .map(|p| p["control"].as_str().unwrap())
+        .collect();
+    let catalogue =
+        std::fs::read_to_string(crate::support::root().join("policies/controls.yaml")).unwrap();
+    let declared: Vec<&str> = catalogue
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("- id: "))
+        .collect();
+    assert_eq!(declared.len(), 15);
+    for c in declared {
+        assert!(controls.contains(c), "no bundled policy in control {c}");
+    }
+}
+
+#[test]
+fn every_bundled_policy_has_complete_metadata_and_at_least_four_tests() {
+    let root = crate::support::root();
+    for p in bundled_list() {
+        let id = p["id"].as_str().unwrap();
+        let show = posture(&["policies", "show", id]);
+        assert_eq!(show.code, 0, "{id}");
+        for field in [
+            "threats:",
+            "user impact:",
+            "effort:",
+            "references:",
+            "Remediation",
+        ] {
+            assert!(
+                show.stdout.contains(field),
+                "{id} lacks {field}:\n{}",
+                show.stdout
+            );
+        }
+        let path = p["path"]
+            .as_str()
+            .unwrap()
+            .replace("<bundled>/", "policies/");
+        let test_path = root.join(path.replace(".rego", "_test.rego"));
+        let tests = std::fs::read_to_string(&test_path)
+            .unwrap_or_else(|e| panic!("{id}: {}: {e}", test_path.display()));
+        let n = tests.lines().filter(|l| l.starts_with("test_")).count();
+        assert!(n >= 4, "{id} has {n} tests in {}", test_path.display());
+    }
+}
+
+#[test]
+fn every_bundled_policy_is_unhealthy_and_healthy_somewhere_in_the_examples() {
+    let mut args = vec![
+        "assess",
+        "examples",
+        "-f",
+        "json",
+        "--now",
+        "2026-11-26T00:00:00Z",
+    ];
+    let list = bundled_list();
+    // Flags override the examples' config, which switches one policy off.
+    let ids: Vec<String> = list
+        .iter()
+        .map(|p| p["id"].as_str().unwrap().to_string())
+        .collect();
+    for id in &ids {
+        args.push("--enable");
+        args.push(id);
+    }
+    let run = posture(&args);
+    assert!(run.code <= 1, "{}", run.transcript());
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let recs = report["recommendations"].as_array().unwrap();
+    assert_eq!(recs.len(), list.len(), "every policy runs");
+    let mut summary = String::new();
+    for r in recs {
+        let (u, h) = (
+            r["counts"]["unhealthy"].as_u64().unwrap(),
+            r["counts"]["healthy"].as_u64().unwrap(),
+        );
+        assert!(u >= 1 && h >= 1, "{}: unhealthy {u}, healthy {h}", r["id"]);
+        summary.push_str(&format!(
+            "{}: unhealthy {u}, healthy {h}\n",
+            r["id"].as_str().unwrap()
+        ));
+    }
+    let mut lines: Vec<&str> = summary.lines().collect();
+    lines.sort();
+    snapshot("policies__examples_every_policy", &lines.join("\n"), None);
+}
