@@ -11,6 +11,7 @@ use sha2::{Digest, Sha256};
 
 use crate::config::{Config, Exemption};
 use crate::diag::{Problem, Problems};
+use crate::estate;
 use crate::load::{self, Inventory};
 use crate::model::{PolicySource, Resource, Severity, State};
 use crate::policy::catalog::{self, Catalog, CatalogOptions};
@@ -18,6 +19,11 @@ use crate::policy::engine::{EvalOptions, Outcome, PolicyEngine};
 use crate::report::{self, Report};
 use crate::score::{self, Entry, Score, ScoreModel};
 use crate::source::SourceMap;
+
+/// The policy whose `freshness_hours` parameter decides when agent data is stale.
+const FRESHNESS_POLICY: &str = "machine-agent-health";
+/// Stale after a day, as the reference service's update assessments are.
+const DEFAULT_FRESHNESS_HOURS: f64 = 24.0;
 
 /// Gate thresholds (flags override the config's `gate`).
 #[derive(Debug, Clone, Default)]
@@ -78,6 +84,10 @@ pub struct Assessment {
     pub problems: Problems,
     /// The resources.
     pub inventory: Inventory,
+    /// Machines with agent data.
+    pub machines: Vec<estate::Machine>,
+    /// Snapshots older than this many hours are stale.
+    pub freshness_hours: f64,
     /// The policies.
     pub catalog: Catalog,
     /// The config used.
@@ -98,9 +108,15 @@ pub struct Assessment {
 
 /// Runs the pipeline. Problems are collected in the assessment, never returned early.
 pub fn assess(opts: AssessOptions, mut sources: SourceMap, mut problems: Problems) -> Assessment {
-    let (inventory, _configs) = load::load_inventory(&opts.inputs, &mut sources, &mut problems);
+    let (mut inventory, _configs) = load::load_inventory(&opts.inputs, &mut sources, &mut problems);
+    let machines = estate::attach(&mut inventory, &sources, &mut problems);
     let catalog = catalog::load(&opts.catalog, &mut sources, &mut problems);
     let parameters = resolve_parameters(&catalog, &opts.config, &sources, &mut problems);
+    let freshness_hours = parameters
+        .get(FRESHNESS_POLICY)
+        .and_then(|p| p.get("freshness_hours"))
+        .and_then(Value::as_f64)
+        .unwrap_or(DEFAULT_FRESHNESS_HOURS);
     check_exemptions(&opts.config, &catalog, &opts.now, &mut problems);
 
     let mut engine = PolicyEngine::new(&catalog, &sources, false, &mut problems);
@@ -230,6 +246,8 @@ pub fn assess(opts: AssessOptions, mut sources: SourceMap, mut problems: Problem
         sources,
         problems,
         inventory,
+        machines,
+        freshness_hours,
         catalog,
         config: opts.config,
         evaluated,
@@ -468,6 +486,33 @@ impl Assessment {
         }
     }
 
+    /// Machines with agent data and how old their snapshot is at `now`.
+    pub fn machine_entries(&self) -> Vec<report::MachineEntry> {
+        let now = crate::time::unix_seconds(&self.now).unwrap_or(0);
+        self.machines
+            .iter()
+            .map(|m| {
+                let age_hours = (now - m.collected_unix) as f64 / 3600.0;
+                let id = self
+                    .inventory
+                    .resources
+                    .binary_search_by(|r| r.key.as_str().cmp(m.resource.as_str()))
+                    .ok()
+                    .and_then(|i| self.inventory.resources.get(i))
+                    .map_or_else(|| m.resource.clone(), |r| r.id.clone());
+                report::MachineEntry {
+                    id,
+                    hostname: m.hostname.clone(),
+                    os: m.os.clone(),
+                    collected_at: m.collected_at.clone(),
+                    age_hours: score::round4(age_hours),
+                    stale: age_hours > self.freshness_hours,
+                    source: m.source.clone(),
+                }
+            })
+            .collect()
+    }
+
     /// Builds the report view: everything sorted, numbers rounded to 4 decimals.
     pub fn report(&self) -> Report {
         let rounded = self.score.rounded();
@@ -613,6 +658,7 @@ impl Assessment {
                 controls: rounded.controls,
                 aggregation: "Per subscription: sum of control points over sum of available control maxima. Across subscriptions: weighted mean of per-subscription ratios, weight = resources counted in the subscription (posture's rule; the reference's weights are not public).".into(),
             },
+            machines: self.machine_entries(),
             recommendations,
             policies,
             gate: self.gate(),

@@ -83,6 +83,9 @@ pub struct AssessArgs {
     /// Inventory files or folders (JSON, YAML, NDJSON; folders are read recursively).
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
+    /// Agent snapshot files or folders (snapshots inside INPUT folders are found too).
+    #[arg(long, value_name = "PATH")]
+    pub agents: Vec<PathBuf>,
     /// Report format.
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
     pub format: Format,

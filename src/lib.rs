@@ -30,3 +30,4 @@ pub mod suggest;
 pub mod time;
 
 pub use exit::ExitStatus;
+pub mod estate;

@@ -90,6 +90,43 @@ pub fn is_rfc3339(s: &str) -> bool {
     }
 }
 
+/// Seconds since the Unix epoch of an RFC 3339 timestamp (fractions dropped, offset applied).
+pub fn unix_seconds(s: &str) -> Option<i64> {
+    if !is_rfc3339(s) {
+        return None;
+    }
+    let (y, m, d) = parse_date(s.get(0..10)?)?;
+    let h: i64 = s.get(11..13)?.parse().ok()?;
+    let mi: i64 = s.get(14..16)?.parse().ok()?;
+    let se: i64 = s.get(17..19)?.parse().ok()?;
+    let tail = s.get(19..)?;
+    let tail = tail
+        .strip_prefix('.')
+        .map_or(tail, |f| f.trim_start_matches(|c: char| c.is_ascii_digit()));
+    let offset = match tail {
+        "Z" | "z" => 0,
+        t => {
+            let sign = if t.starts_with('-') { -1 } else { 1 };
+            let oh: i64 = t.get(1..3)?.parse().ok()?;
+            let om: i64 = t.get(4..6)?.parse().ok()?;
+            sign * (oh * 3600 + om * 60)
+        }
+    };
+    Some(days_from_civil(y, m, d) * 86_400 + h * 3600 + mi * 60 + se - offset)
+}
+
+// Howard Hinnant's days-from-civil algorithm.
+fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let (m, d) = (i64::from(m), i64::from(d));
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = if m > 2 { m - 3 } else { m + 9 };
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
 /// The current UTC time as RFC 3339 with seconds, from a Unix timestamp.
 pub fn rfc3339_from_unix(secs: i64) -> String {
     let days = secs.div_euclid(86_400);
@@ -136,6 +173,21 @@ mod tests {
         assert!(!is_rfc3339("2026-11-26 05:00:00"));
         assert!(!is_rfc3339("2026-11-26T25:00:00Z"));
         assert!(!is_rfc3339("yesterday"));
+    }
+
+    #[test]
+    fn rfc3339_to_unix_and_back() {
+        assert_eq!(unix_seconds("1970-01-01T00:00:00Z"), Some(0));
+        assert_eq!(unix_seconds("2026-11-18T11:06:40Z"), Some(1_795_000_000));
+        assert_eq!(
+            unix_seconds("2026-11-18T12:06:40.5+01:00"),
+            Some(1_795_000_000)
+        );
+        assert_eq!(unix_seconds("1969-12-31T23:00:00-01:00"), Some(0));
+        assert_eq!(unix_seconds("not a time"), None);
+        for t in [0_i64, 951_782_400, 1_795_000_000, 4_102_444_800] {
+            assert_eq!(unix_seconds(&rfc3339_from_unix(t)), Some(t));
+        }
     }
 
     #[test]

@@ -69,7 +69,7 @@ pub fn run(
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
         .max(1);
     let opts = AssessOptions {
-        inputs: args.inputs.clone(),
+        inputs: args.inputs.iter().chain(&args.agents).cloned().collect(),
         catalog: catalog_options(&args.policy, &config, false),
         config,
         now,

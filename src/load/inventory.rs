@@ -21,7 +21,34 @@ pub struct Inventory {
     pub resources: Vec<Resource>,
     /// The files read, in the order read (sorted by path).
     pub inputs: Vec<InputFile>,
+    /// Agent snapshots found among the inputs, in the order read.
+    pub snapshots: Vec<Snapshot>,
 }
+
+/// One host's agent snapshot (`kind: posture-agent-snapshot`), validated.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    /// The whole document.
+    pub value: Value,
+    /// Where it was read.
+    pub origin: Origin,
+    /// `collectedAt`, as written.
+    pub collected_at: String,
+    /// `collectedAt` in Unix seconds.
+    pub collected_unix: i64,
+    /// `host.hostname`.
+    pub hostname: String,
+    /// `host.resourceId`, when given.
+    pub resource_id: Option<String>,
+    /// What identifies the host across snapshots: the lower-cased resource id, else the
+    /// machine id, else the lower-cased hostname.
+    pub host_key: String,
+}
+
+/// The `kind` that marks an agent snapshot among inventory documents.
+pub const SNAPSHOT_KIND: &str = "posture-agent-snapshot";
+
+const SNAPSHOT_SCHEMA: &str = "agent-snapshot";
 
 const SCHEMA: &str = "inventory";
 
@@ -55,21 +82,28 @@ pub fn load_inventory_with(
     let mut inputs = Vec::new();
     let mut formats: HashMap<SourceId, Format> = HashMap::new();
     let mut by_key: BTreeMap<String, Resource> = BTreeMap::new();
+    let mut snapshots = Vec::new();
     let mut spans = SpanCache::default();
     for d in &found {
         let Some((id, sha256)) = read_source(d, opts, sources, problems) else {
             continue;
         };
-        inputs.push(InputFile {
-            path: d.display.clone(),
-            sha256,
-            kind: "inventory".to_string(),
-        });
         formats.insert(id, d.format);
         let Some(file) = sources.get(id).cloned() else {
             continue;
         };
-        let resources = file_resources(&file, id, d.format, problems);
+        let (resources, found) = file_resources(&file, id, d.format, problems);
+        let kind = if resources.is_empty() && !found.is_empty() {
+            "agent-snapshot"
+        } else {
+            "inventory"
+        };
+        inputs.push(InputFile {
+            path: d.display.clone(),
+            sha256,
+            kind: kind.to_string(),
+        });
+        snapshots.extend(found);
         let mut duplicates = 0usize;
         for r in resources {
             let Some(earlier) = by_key.get(&r.key) else {
@@ -107,6 +141,7 @@ pub fn load_inventory_with(
     let inventory = Inventory {
         resources: by_key.into_values().collect(),
         inputs,
+        snapshots,
     };
     (inventory, configs)
 }
@@ -141,18 +176,26 @@ fn span_of(
         .map_or((0, 0), |s| locate::first_line(&file.text, s))
 }
 
-/// The resources of one file, in document order; problems are pushed as found.
+/// The resources and agent snapshots of one file, in document order; problems are pushed
+/// as found.
 fn file_resources(
     file: &SourceFile,
     id: SourceId,
     format: Format,
     problems: &mut Problems,
-) -> Vec<Resource> {
+) -> (Vec<Resource>, Vec<Snapshot>) {
     let (docs, found) = parse_documents(file, format);
     problems.extend(found);
     let mut budget = Budget::new(file, format);
     let mut out = Vec::new();
+    let mut snapshots = Vec::new();
     for doc in docs {
+        if is_snapshot(&doc.value) {
+            if let Some(s) = snapshot(doc.value, doc.pointer, id, &mut budget, problems) {
+                snapshots.push(s);
+            }
+            continue;
+        }
         let items: Vec<(String, Value)> = match doc.kind {
             DocumentKind::Line => vec![(doc.pointer, doc.value)],
             DocumentKind::Whole => {
@@ -166,7 +209,61 @@ fn file_resources(
         }
     }
     budget.finish(problems);
-    out
+    (out, snapshots)
+}
+
+/// True for a document that declares itself an agent snapshot.
+fn is_snapshot(value: &Value) -> bool {
+    value.get("kind").and_then(Value::as_str) == Some(SNAPSHOT_KIND)
+}
+
+/// Validates an agent snapshot and reads what identifies it.
+fn snapshot(
+    value: Value,
+    pointer: String,
+    source: SourceId,
+    budget: &mut Budget<'_>,
+    problems: &mut Problems,
+) -> Option<Snapshot> {
+    if !budget.check(SNAPSHOT_SCHEMA, None, &value, &pointer, problems) {
+        return None;
+    }
+    let text = |ptr: &str| {
+        value
+            .pointer(ptr)
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    };
+    let collected_at = text("/collectedAt")?;
+    let Some(collected_unix) = crate::time::unix_seconds(&collected_at) else {
+        let p = Problem::error(
+            codes::SCHEMA,
+            format!("collectedAt {collected_at:?} is not an RFC 3339 time"),
+        );
+        problems.push(budget.locate(
+            p,
+            &format!("{pointer}/collectedAt"),
+            "expected e.g. 2026-11-26T05:00:00Z",
+        ));
+        return None;
+    };
+    let hostname = text("/host/hostname")?;
+    let resource_id = text("/host/resourceId");
+    let host_key = resource_id
+        .as_ref()
+        .map(|r| r.to_ascii_lowercase())
+        .or_else(|| text("/host/machineId").map(|m| format!("machine:{}", m.to_ascii_lowercase())))
+        .unwrap_or_else(|| format!("host:{}", hostname.to_ascii_lowercase()));
+    Some(Snapshot {
+        value,
+        origin: Origin { source, pointer },
+        collected_at,
+        collected_unix,
+        hostname,
+        resource_id,
+        host_key,
+    })
 }
 
 /// Splits a document into `(pointer, resource value)` pairs by its shape.

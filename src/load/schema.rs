@@ -92,6 +92,14 @@ impl<'f> Budget<'f> {
         false
     }
 
+    /// Places a problem at the value at `pointer` of this budget's file.
+    pub fn locate(&self, p: Problem, pointer: &str, label: &str) -> Problem {
+        match super::locate::pointer_span(&self.file.text, self.format, pointer) {
+            Some((o, l)) => p.at(self.file, o, l, label),
+            None => p.at(self.file, 0, 0, label),
+        }
+    }
+
     /// Pushes the "and N more" problem when errors were left out.
     pub fn finish(self, problems: &mut Problems) {
         if self.hidden > 0 {

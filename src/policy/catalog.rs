@@ -67,6 +67,8 @@ pub struct Policy {
     pub reason: String,
     /// Whether the module defines an `applicable` rule.
     pub has_applicable: bool,
+    /// Whether the module defines an `unknown` rule (checks that lacked data).
+    pub has_unknown: bool,
     /// Index into [`Catalog::controls`].
     pub control: usize,
 }
@@ -476,6 +478,9 @@ fn read_policy(
             has_applicable: rego_text::rule_names(&file.text)
                 .iter()
                 .any(|n| n == "applicable"),
+            has_unknown: rego_text::rule_names(&file.text)
+                .iter()
+                .any(|n| n == "unknown"),
             control: usize::MAX,
         }),
         Err((pointer, reason)) => {

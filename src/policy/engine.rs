@@ -338,56 +338,53 @@ impl PolicyEngine {
             None
         };
 
-        let mut denied: BTreeMap<String, (Vec<String>, Vec<Json>)> = BTreeMap::new();
-        let deny_json = to_json(&deny);
-        let items: &[Json] = match &deny_json {
-            Json::Array(a) => a,
-            Json::Null => &[],
-            other => {
-                return fail(format!(
-                    "policy `{id}`: `deny` must be a set of objects, found {}",
-                    short(other)
-                ))
-            }
-        };
         let member_keys: BTreeSet<&str> = members
             .iter()
             .filter_map(|&i| resources.get(i).map(|r| r.key.as_str()))
             .collect();
-        for item in items {
-            let Some(rid) = item.get("resource").and_then(Json::as_str) else {
-                return fail(format!(
-                    "policy `{id}`: a deny object has no string `resource`: {}",
-                    short(item)
-                ));
-            };
-            let key = rid.to_ascii_lowercase();
-            if !member_keys.contains(key.as_str()) {
-                return fail(format!(
-                    "policy `{id}`: deny names `{rid}`, which is not one of its input resources"
-                ));
+        let mut denied = match findings_by_resource(&to_json(&deny), "deny", &member_keys) {
+            Ok(d) => d,
+            Err(msg) => return fail(format!("policy `{id}`: {msg}")),
+        };
+        let mut unknown = if policy.has_unknown {
+            match engine.eval_rule(format!("data.{}.unknown", module.package)) {
+                Ok(v) => match findings_by_resource(&to_json(&v), "unknown", &member_keys) {
+                    Ok(u) => u,
+                    Err(msg) => return fail(format!("policy `{id}`: {msg}")),
+                },
+                Err(e) => {
+                    return Outcome::Failed(Box::new(engine_problem(
+                        "posture::policy::eval",
+                        &prefix,
+                        &e,
+                        sources,
+                    )))
+                }
             }
-            let message = item
-                .get("message")
-                .and_then(Json::as_str)
-                .map_or_else(|| "denied".to_string(), str::to_string);
-            let entry = denied.entry(key).or_default();
-            entry.0.push(message);
-            if let Some(fix) = item.get("fix") {
-                entry.1.push(fix.clone());
-            }
-        }
+        } else {
+            BTreeMap::new()
+        };
         let mut verdicts = Vec::with_capacity(members.len());
         for &i in &members {
             let Some(r) = resources.get(i) else { continue };
             let is_applicable = applicable.as_ref().is_none_or(|a| a.contains(&r.key));
+            // Data a check needed but did not have is never counted as healthy: such a
+            // resource is not applicable with the reason, unless something else failed.
+            let unknowns = unknown.remove(&r.key).map(|(m, _)| m).unwrap_or_default();
             let (state, mut messages, fixes) = match denied.remove(&r.key) {
                 Some((m, f)) => (State::Unhealthy, m, f),
-                None if is_applicable => (State::Healthy, Vec::new(), Vec::new()),
-                None => (State::NotApplicable, Vec::new(), Vec::new()),
+                None if !is_applicable => (State::NotApplicable, Vec::new(), Vec::new()),
+                None if !unknowns.is_empty() => (State::NotApplicable, Vec::new(), Vec::new()),
+                None => (State::Healthy, Vec::new(), Vec::new()),
             };
             messages.sort();
             messages.dedup();
+            if is_applicable {
+                let mut u = unknowns;
+                u.sort();
+                u.dedup();
+                messages.extend(u);
+            }
             verdicts.push(Verdict {
                 resource: r.key.clone(),
                 state,
@@ -398,6 +395,51 @@ impl PolicyEngine {
         verdicts.sort_by(|a, b| a.resource.cmp(&b.resource));
         Outcome::Verdicts(verdicts)
     }
+}
+
+/// Messages and `fix` objects of a `deny` (or `unknown`) result, by lower-cased resource id.
+/// Every object must name one of the policy's input resources.
+#[allow(clippy::type_complexity)] // a private map of (messages, fixes), built and read here
+fn findings_by_resource(
+    result: &Json,
+    rule: &str,
+    members: &BTreeSet<&str>,
+) -> Result<BTreeMap<String, (Vec<String>, Vec<Json>)>, String> {
+    let items: &[Json] = match result {
+        Json::Array(a) => a,
+        Json::Null => &[],
+        other => {
+            return Err(format!(
+                "`{rule}` must be a set of objects, found {}",
+                short(other)
+            ))
+        }
+    };
+    let mut out: BTreeMap<String, (Vec<String>, Vec<Json>)> = BTreeMap::new();
+    for item in items {
+        let Some(rid) = item.get("resource").and_then(Json::as_str) else {
+            return Err(format!(
+                "a `{rule}` object has no string `resource`: {}",
+                short(item)
+            ));
+        };
+        let key = rid.to_ascii_lowercase();
+        if !members.contains(key.as_str()) {
+            return Err(format!(
+                "`{rule}` names `{rid}`, which is not one of its input resources"
+            ));
+        }
+        let message = item
+            .get("message")
+            .and_then(Json::as_str)
+            .map_or_else(|| rule.to_string(), str::to_string);
+        let entry = out.entry(key).or_default();
+        entry.0.push(message);
+        if let Some(fix) = item.get("fix") {
+            entry.1.push(fix.clone());
+        }
+    }
+    Ok(out)
 }
 
 /// An engine value as JSON (sets become arrays).

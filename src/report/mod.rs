@@ -123,6 +123,26 @@ pub struct Recommendation {
     pub resources: Vec<ResourceState>,
 }
 
+/// A machine with agent data and the age of its snapshot.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MachineEntry {
+    /// The resource the snapshot is attached to.
+    pub id: String,
+    /// Host name from the snapshot.
+    pub hostname: String,
+    /// Operating system.
+    pub os: String,
+    /// When the snapshot was collected.
+    pub collected_at: String,
+    /// Hours between collection and the assessment time.
+    pub age_hours: f64,
+    /// True when older than the freshness limit (machine-agent-health's `freshness_hours`).
+    pub stale: bool,
+    /// The snapshot file.
+    pub source: String,
+}
+
 /// One loaded policy and whether it ran.
 #[derive(Debug, Clone, Serialize)]
 pub struct PolicyEntry {
@@ -211,6 +231,8 @@ pub struct Report {
     pub resource_count: usize,
     /// The Secure Score.
     pub score: ScoreSection,
+    /// Machines with agent data, by id, with the age of their snapshot.
+    pub machines: Vec<MachineEntry>,
     /// Recommendations, by potential gain, then severity, then id.
     pub recommendations: Vec<Recommendation>,
     /// Every loaded policy, by id.

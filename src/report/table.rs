@@ -60,6 +60,11 @@ impl Reporter for TableReporter {
 
         write_recommendations(&report.recommendations, opts, out)?;
 
+        if !report.machines.is_empty() {
+            writeln!(out)?;
+            writeln!(out, "{}", machines_table(report, opts))?;
+        }
+
         if !report.errors.is_empty() || !report.warnings.is_empty() {
             writeln!(out)?;
             write_messages("error", &report.errors, out)?;
@@ -156,6 +161,41 @@ fn subscriptions_table(report: &Report, opts: &RenderOptions) -> Table {
             pct(sub.percentage),
             format!("{} / {}", points(sub.current), compact(sub.max)),
             compact(sub.weight),
+        ]);
+    }
+    table
+}
+
+/// Machines with agent data: how old each snapshot is, stale ones marked in words (colour
+/// is never the only carrier).
+fn machines_table(report: &Report, opts: &RenderOptions) -> Table {
+    let mut table = new_table(
+        opts,
+        &[
+            ("Machine", Col::Text),
+            ("OS", Col::Text),
+            ("Snapshot", Col::Label),
+            ("Age", Col::Number),
+            ("Freshness", Col::Label),
+        ],
+    );
+    for m in &report.machines {
+        let age = if m.age_hours < 48.0 {
+            format!("{:.1} h", m.age_hours)
+        } else {
+            format!("{:.1} d", m.age_hours / 24.0)
+        };
+        let fresh = if m.stale { "STALE" } else { "fresh" };
+        let mut cell = Cell::new(fresh);
+        if opts.color && m.stale {
+            cell = cell.fg(Color::Red);
+        }
+        table.add_row(vec![
+            Cell::new(&m.hostname),
+            Cell::new(&m.os),
+            Cell::new(&m.collected_at),
+            Cell::new(age),
+            cell,
         ]);
     }
     table
@@ -431,8 +471,8 @@ fn sort_key(x: f64) -> f64 {
 mod tests {
     use super::*;
     use crate::report::{
-        Counts, ExemptionRef, Input, Overall, PolicyEntry, ResourceState, ScoreSection,
-        SubscriptionScore, Tool,
+        Counts, ExemptionRef, Input, MachineEntry, Overall, PolicyEntry, ResourceState,
+        ScoreSection, SubscriptionScore, Tool,
     };
 
     const SCHEMA: &str = include_str!("../../schemas/report.schema.json");
@@ -590,6 +630,26 @@ mod tests {
                 aggregation: "weighted mean of per-subscription ratios, weight = counted resources"
                     .into(),
             },
+            machines: vec![
+                MachineEntry {
+                    id: "/subscriptions/1/vm/web-01".into(),
+                    hostname: "web-01".into(),
+                    os: "Debian GNU/Linux 12 (bookworm)".into(),
+                    collected_at: "2025-01-15T08:00:00Z".into(),
+                    age_hours: 2.0,
+                    stale: false,
+                    source: "agents/web-01.json".into(),
+                },
+                MachineEntry {
+                    id: "/providers/Microsoft.HybridCompute/machines/db-02".into(),
+                    hostname: "db-02".into(),
+                    os: "Rocky Linux 9.4".into(),
+                    collected_at: "2025-01-12T10:00:00Z".into(),
+                    age_hours: 72.0,
+                    stale: true,
+                    source: "agents/db-02.json".into(),
+                },
+            ],
             recommendations: vec![
                 recommendation(
                     "storage-public-network",
@@ -863,5 +923,14 @@ mod tests {
         // ... but fixed objects stay closed.
         instance["gate"]["extra"] = true.into();
         assert!(!validator.is_valid(&instance));
+    }
+
+    #[test]
+    fn machines_show_their_snapshot_age_and_stale_ones_in_words() {
+        let text = render(&sample(), false);
+        let line = text.lines().find(|l| l.contains("db-02")).unwrap();
+        assert!(line.contains("STALE") && line.contains("3.0 d"), "{line}");
+        let line = text.lines().find(|l| l.contains("web-01")).unwrap();
+        assert!(line.contains("fresh") && line.contains("2.0 h"), "{line}");
     }
 }

@@ -268,3 +268,44 @@ fn config_is_found_at_the_top_of_an_input_folder() {
     ]));
     assert_eq!(here["policies"], from_root["policies"]);
 }
+
+#[test]
+fn missing_data_is_never_counted_as_healthy() {
+    let policy = "# METADATA\n# title: T\n# description: D\n# scope: package\n# custom:\n#   id: widget-known\n#   severity: Low\n#   control: encrypt-data-in-transit\n#   resource_types: [Contoso.Test/widgets]\n#   remediation: R\npackage t.known\n\ndeny contains {\"resource\": r.id, \"message\": \"unlocked\"} if {\n\tsome r in input.resources\n\tr.properties.locked == false\n}\n\nunknown contains {\"resource\": r.id, \"message\": \"unknown: no lock state\"} if {\n\tsome r in input.resources\n\tnot \"locked\" in object.keys(r.properties)\n}\n";
+    let dir = temp_with(&[
+        ("p/known.rego", policy),
+        (
+            "inv.json",
+            r#"[{"id": "/subscriptions/s/resourceGroups/g/providers/Contoso.Test/widgets/a", "type": "Contoso.Test/widgets", "properties": {"locked": true}},
+                {"id": "/subscriptions/s/resourceGroups/g/providers/Contoso.Test/widgets/b", "type": "Contoso.Test/widgets", "properties": {"locked": false}},
+                {"id": "/subscriptions/s/resourceGroups/g/providers/Contoso.Test/widgets/c", "type": "Contoso.Test/widgets", "properties": {}}]"#,
+        ),
+    ]);
+    let run = posture(&[
+        "assess",
+        dir.path().join("inv.json").to_str().unwrap(),
+        "--no-default-policies",
+        "--policies",
+        dir.path().join("p").to_str().unwrap(),
+        "-f",
+        "json",
+        "--now",
+        NOW,
+    ]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    let r = json(&run);
+    let rec = &r["recommendations"][0];
+    assert_eq!(rec["counts"]["healthy"], 1);
+    assert_eq!(rec["counts"]["unhealthy"], 1);
+    assert_eq!(rec["counts"]["notApplicable"], 1);
+    let c = rec["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["id"].as_str().unwrap().ends_with("/c"))
+        .unwrap();
+    assert_eq!(c["state"], "not_applicable");
+    assert_eq!(c["message"], "unknown: no lock state");
+    // 1 healthy of 2 counted: the unknown one leaves the denominator
+    assert_eq!(r["score"]["overall"]["percentage"], 50.0);
+}

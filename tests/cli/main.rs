@@ -1,6 +1,7 @@
 //! End-to-end tests of the posture binary over fixtures: one integration binary, a module
 //! per area. Snapshots live in the top-level `snapshots/` folder.
 
+mod agents;
 mod assess;
 mod errors;
 mod help;

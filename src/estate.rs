@@ -1,0 +1,228 @@
+//! Agent snapshots joined to the inventory: the newest snapshot of each host is attached to
+//! its virtual machine as `agent`, or becomes a machine resource of its own
+//! (`Microsoft.HybridCompute/machines`, the type Azure gives machines outside Azure).
+//!
+//! Older snapshots of the same host are not used and are named in a warning, so nothing is
+//! dropped silently.
+
+use std::collections::BTreeMap;
+
+use serde_json::{json, Value};
+
+use crate::diag::{Problem, Problems};
+use crate::load::{Inventory, Snapshot};
+use crate::model::Resource;
+use crate::source::SourceMap;
+
+/// The type of machines known only from their agent.
+pub const HYBRID_MACHINE_TYPE: &str = "Microsoft.HybridCompute/machines";
+
+/// A machine with agent data, for the report's freshness section.
+#[derive(Debug, Clone)]
+pub struct Machine {
+    /// Lower-cased id of the resource the snapshot is attached to.
+    pub resource: String,
+    /// `host.hostname`.
+    pub hostname: String,
+    /// `host.os.prettyName`, else name and version.
+    pub os: String,
+    /// `collectedAt` as written.
+    pub collected_at: String,
+    /// `collectedAt` in Unix seconds.
+    pub collected_unix: i64,
+    /// The file it was read from.
+    pub source: String,
+}
+
+/// Attaches every host's newest snapshot. Returns the machines with agent data, sorted by
+/// resource id.
+pub fn attach(inv: &mut Inventory, sources: &SourceMap, problems: &mut Problems) -> Vec<Machine> {
+    let path = |s: &Snapshot| {
+        sources
+            .get(s.origin.source)
+            .map_or_else(String::new, |f| f.path.clone())
+    };
+    let mut newest: BTreeMap<String, Snapshot> = BTreeMap::new();
+    for s in std::mem::take(&mut inv.snapshots) {
+        match newest.get(&s.host_key) {
+            None => {
+                newest.insert(s.host_key.clone(), s);
+            }
+            Some(kept) => {
+                let (older, newer) = if s.collected_unix >= kept.collected_unix {
+                    (kept.clone(), s)
+                } else {
+                    (s, kept.clone())
+                };
+                problems.push(
+                    Problem::warning(
+                        "posture::agent::older_snapshot",
+                        format!(
+                            "an older snapshot of host {} (collected {}) is not used; the newest, collected {} in {}, is",
+                            older.hostname,
+                            older.collected_at,
+                            newer.collected_at,
+                            path(&newer)
+                        ),
+                    )
+                    .in_file(path(&older)),
+                );
+                newest.insert(newer.host_key.clone(), newer);
+            }
+        }
+    }
+    let index: BTreeMap<String, usize> = inv
+        .resources
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.key.clone(), i))
+        .collect();
+    let mut machines = Vec::new();
+    let mut added: Vec<Resource> = Vec::new();
+    for s in newest.into_values() {
+        let source = path(&s);
+        let target = s
+            .resource_id
+            .as_ref()
+            .and_then(|rid| index.get(&rid.to_ascii_lowercase()).copied());
+        let key = if let Some(i) = target {
+            let Some(r) = inv.resources.get_mut(i) else {
+                continue;
+            };
+            if let Some(obj) = r.value.as_object_mut() {
+                obj.insert("agent".into(), s.value.clone());
+            }
+            r.key.clone()
+        } else {
+            let r = machine_resource(&s, &index, &added);
+            if let Some(rid) = &s.resource_id {
+                if !rid
+                    .to_ascii_lowercase()
+                    .contains("/microsoft.hybridcompute/machines/")
+                {
+                    problems.push(
+                        Problem::warning(
+                            "posture::agent::resource_not_found",
+                            format!(
+                                "the snapshot of host {} names resource {rid}, which is not in the inventory; it is assessed as machine {}",
+                                s.hostname, r.id
+                            ),
+                        )
+                        .in_file(source.clone())
+                        .with_help("add the resource to the inventory, or correct host.resourceId"),
+                    );
+                }
+            }
+            let key = r.key.clone();
+            added.push(r);
+            key
+        };
+        machines.push(Machine {
+            resource: key,
+            hostname: s.hostname.clone(),
+            os: os_name(&s.value),
+            collected_at: s.collected_at.clone(),
+            collected_unix: s.collected_unix,
+            source,
+        });
+    }
+    inv.resources.extend(added);
+    inv.resources.sort_by(|a, b| a.key.cmp(&b.key));
+    machines.sort_by(|a, b| a.resource.cmp(&b.resource));
+    machines
+}
+
+fn os_name(snapshot: &Value) -> String {
+    let get = |p: &str| snapshot.pointer(p).and_then(Value::as_str).unwrap_or("");
+    let pretty = get("/host/os/prettyName");
+    if !pretty.is_empty() {
+        return pretty.to_string();
+    }
+    let joined = format!("{} {}", get("/host/os/name"), get("/host/os/version"));
+    let joined = joined.trim();
+    if joined.is_empty() {
+        get("/host/os/family").to_string()
+    } else {
+        joined.to_string()
+    }
+}
+
+/// A machine resource for a snapshot that names no inventory resource.
+fn machine_resource(s: &Snapshot, index: &BTreeMap<String, usize>, added: &[Resource]) -> Resource {
+    let given = s.resource_id.clone().filter(|rid| {
+        rid.to_ascii_lowercase()
+            .contains("/providers/microsoft.hybridcompute/machines/")
+    });
+    let (sub, rg) = s
+        .resource_id
+        .as_deref()
+        .map(scope_of)
+        .unwrap_or((None, None));
+    let base = given.unwrap_or_else(|| match (&sub, &rg) {
+        (Some(sub), Some(rg)) => format!(
+            "/subscriptions/{sub}/resourceGroups/{rg}/providers/{HYBRID_MACHINE_TYPE}/{}",
+            s.hostname
+        ),
+        _ => format!("/providers/{HYBRID_MACHINE_TYPE}/{}", s.hostname),
+    });
+    // Two hosts with one hostname and no resource id: keep both, told apart by machine id.
+    let taken = |id: &str| {
+        let k = id.to_ascii_lowercase();
+        index.contains_key(&k) || added.iter().any(|r| r.key == k)
+    };
+    let mut id = base.clone();
+    let mut n = 2;
+    while taken(&id) {
+        id = format!("{base}-{n}");
+        n += 1;
+    }
+    let family = s
+        .value
+        .pointer("/host/os/family")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let mut value = json!({
+        "id": id,
+        "type": HYBRID_MACHINE_TYPE,
+        "name": s.hostname,
+        "properties": {
+            "osType": family,
+            "osName": os_name(&s.value),
+            "resourceId": s.resource_id,
+            "source": "posture agent snapshot",
+        },
+        "agent": s.value,
+    });
+    if let Some(obj) = value.as_object_mut() {
+        if let Some(sub) = &sub {
+            obj.insert("subscriptionId".into(), Value::from(sub.clone()));
+        }
+        if let Some(rg) = &rg {
+            obj.insert("resourceGroup".into(), Value::from(rg.clone()));
+        }
+    }
+    Resource {
+        key: id.to_ascii_lowercase(),
+        id,
+        kind: HYBRID_MACHINE_TYPE.into(),
+        kind_key: HYBRID_MACHINE_TYPE.to_ascii_lowercase(),
+        subscription_id: sub,
+        resource_group: rg,
+        value,
+        origin: s.origin.clone(),
+    }
+}
+
+/// Subscription and resource group of an ARM id.
+fn scope_of(id: &str) -> (Option<String>, Option<String>) {
+    let parts: Vec<&str> = id.split('/').collect();
+    let after = |name: &str| {
+        parts
+            .iter()
+            .position(|p| p.eq_ignore_ascii_case(name))
+            .and_then(|i| parts.get(i + 1))
+            .filter(|s| !s.is_empty())
+            .map(|s| (*s).to_string())
+    };
+    (after("subscriptions"), after("resourceGroups"))
+}

@@ -1,0 +1,125 @@
+//! Agent snapshots in an assessment: attached to their VM, or machines of their own; the
+//! newest per host used and the others named; freshness in the report.
+
+use crate::support::{fixture, json, posture, snapshot};
+
+const NOW: &str = "2026-11-26T00:00:00Z";
+
+fn assess_estate(extra: &[&str]) -> crate::support::Run {
+    let mut args = vec![
+        "assess",
+        "tests/fixtures/estate/inventory.json",
+        "--agents",
+        "tests/fixtures/estate/agents",
+        "--no-default-policies",
+        "--policies",
+        "tests/fixtures/estate/policies",
+        "--now",
+        NOW,
+    ];
+    args.extend(extra);
+    posture(&args)
+}
+
+#[test]
+fn the_newest_snapshot_is_attached_to_its_vm_whatever_the_case_of_its_id() {
+    let run = assess_estate(&["-f", "json"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    let r = json(&run);
+    let rec = &r["recommendations"][0];
+    let vm_a = rec["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["id"].as_str().unwrap().ends_with("/vm-a"))
+        .unwrap();
+    assert_eq!(vm_a["state"], "unhealthy", "{vm_a}");
+    assert_eq!(
+        vm_a["message"],
+        "reboot pending (snapshot of 2026-11-25T20:00:00Z)"
+    );
+    // vm-b has no snapshot: outside the policy's `applicable`
+    let vm_b = rec["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["id"].as_str().unwrap().ends_with("/vm-b"))
+        .unwrap();
+    assert_eq!(vm_b["state"], "not_applicable");
+    let warnings: Vec<&str> = r["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["message"].as_str().unwrap())
+        .collect();
+    assert!(
+        warnings.iter().any(|w| w
+            .contains("older snapshot of host vm-a (collected 2026-11-20T08:00:00Z) is not used")),
+        "{warnings:#?}"
+    );
+}
+
+#[test]
+fn snapshots_of_unknown_hosts_become_machines_told_apart_by_machine_id() {
+    let r = json(&assess_estate(&["-f", "json"]));
+    let machines = r["machines"].as_array().unwrap();
+    let ids: Vec<&str> = machines.iter().map(|m| m["id"].as_str().unwrap()).collect();
+    assert_eq!(
+        ids,
+        vec![
+            "/providers/Microsoft.HybridCompute/machines/build-01",
+            "/providers/Microsoft.HybridCompute/machines/build-01-2",
+            "/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm-a",
+        ]
+    );
+    // ages at --now, and the two-day-old snapshot is stale (default freshness 24 h)
+    assert_eq!(machines[0]["ageHours"], 42.0);
+    assert_eq!(machines[0]["stale"], true);
+    assert_eq!(machines[1]["ageHours"], 1.0);
+    assert_eq!(machines[1]["stale"], false);
+    assert_eq!(machines[2]["ageHours"], 4.0);
+    let kinds: Vec<(&str, &str)> = r["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| (i["path"].as_str().unwrap(), i["kind"].as_str().unwrap()))
+        .collect();
+    assert!(
+        kinds.contains(&(
+            "tests/fixtures/estate/agents/onprem-1.json",
+            "agent-snapshot"
+        )),
+        "{kinds:?}"
+    );
+    assert!(kinds.contains(&("tests/fixtures/estate/inventory.json", "inventory")));
+}
+
+#[test]
+fn the_table_marks_stale_machines() {
+    let run = assess_estate(&[]);
+    let line = run
+        .stdout
+        .lines()
+        .find(|l| l.contains("build-01") && l.contains("2026-11-24"))
+        .unwrap();
+    assert!(line.contains("STALE"), "{line}");
+    snapshot("agents__estate_table", &run.stdout, None);
+}
+
+#[test]
+fn a_broken_snapshot_is_a_located_error() {
+    let dir = crate::support::temp_with(&[(
+        "bad.json",
+        "{\"schemaVersion\": \"1\", \"kind\": \"posture-agent-snapshot\",\n \"collectedAt\": \"yesterday\",\n \"agent\": {\"name\": \"x\", \"version\": \"1\"},\n \"host\": {\"hostname\": \"h\", \"os\": {\"family\": \"linux\"}}}\n",
+    )]);
+    let run = posture(&[
+        "assess",
+        fixture("estate/inventory.json").to_str().unwrap(),
+        "--agents",
+        dir.path().join("bad.json").to_str().unwrap(),
+        "--now",
+        NOW,
+    ]);
+    assert_eq!(run.code, 2, "{}", run.transcript());
+    assert!(run.stderr.contains("bad.json:2:17"), "{}", run.stderr);
+}
