@@ -486,6 +486,63 @@ impl Assessment {
         }
     }
 
+    /// Where each resource's object starts, parallel to the inventory's resources. One scan
+    /// per file, however many resources it holds.
+    pub fn resource_locations(&self) -> Vec<Option<report::SourceLocation>> {
+        let mut cache = load::locate::SpanCache::default();
+        self.inventory
+            .resources
+            .iter()
+            .map(|r| {
+                let file = self.sources.get(r.origin.source)?;
+                let format = load::Format::detect(&file.path, &file.text);
+                let (offset, _) = cache.span(file, format, &r.origin.pointer)?;
+                let (line, column) = file.line_col(offset);
+                Some(report::SourceLocation {
+                    file: file.path.clone(),
+                    line,
+                    column,
+                })
+            })
+            .collect()
+    }
+
+    /// Every exemption of the config: active (covers findings), unused or expired.
+    pub fn exemption_statuses(&self) -> Vec<report::ExemptionStatus> {
+        let today = self.now.get(0..10).unwrap_or("");
+        self.config
+            .exemptions
+            .iter()
+            .enumerate()
+            .map(|(i, e)| {
+                let matched = self
+                    .evaluated
+                    .iter()
+                    .filter_map(|x| x.findings.as_ref())
+                    .flatten()
+                    .filter(|f| f.exemption == Some(i))
+                    .count();
+                let expired = e.expires.as_deref().is_some_and(|d| d < today);
+                report::ExemptionStatus {
+                    policy: e.policy.clone(),
+                    category: e.category.clone(),
+                    reason: e.reason.clone(),
+                    owner: e.owner.clone(),
+                    expires: e.expires.clone(),
+                    status: if expired {
+                        "expired"
+                    } else if matched > 0 {
+                        "active"
+                    } else {
+                        "unused"
+                    }
+                    .into(),
+                    matched,
+                }
+            })
+            .collect()
+    }
+
     /// Machines with agent data and how old their snapshot is at `now`.
     pub fn machine_entries(&self) -> Vec<report::MachineEntry> {
         let now = crate::time::unix_seconds(&self.now).unwrap_or(0);
@@ -516,6 +573,7 @@ impl Assessment {
     /// Builds the report view: everything sorted, numbers rounded to 4 decimals.
     pub fn report(&self) -> Report {
         let rounded = self.score.rounded();
+        let locations = self.resource_locations();
         let mut recommendations = Vec::new();
         for (rec, &ei) in self.scored.iter().enumerate() {
             let Some(e) = self.evaluated.get(ei) else {
@@ -552,11 +610,13 @@ impl Assessment {
                     kind: r.kind.clone(),
                     subscription_id: r.subscription_id.clone(),
                     resource_group: r.resource_group.clone(),
+                    name: resource_name(r),
                     state: f.state.as_str().into(),
                     message: (!f.messages.is_empty()).then(|| f.messages.join("; ")),
                     fingerprint: fingerprint(&p.meta.id, &r.key),
                     exemption,
-                    location: None,
+                    location: locations.get(f.resource).cloned().flatten(),
+                    baseline: None,
                 });
             }
             resources.sort_by(|a, b| {
@@ -659,6 +719,8 @@ impl Assessment {
                 aggregation: "Per subscription: sum of control points over sum of available control maxima. Across subscriptions: weighted mean of per-subscription ratios, weight = resources counted in the subscription (posture's rule; the reference's weights are not public).".into(),
             },
             machines: self.machine_entries(),
+            baseline: None,
+            exemptions: self.exemption_statuses(),
             recommendations,
             policies,
             gate: self.gate(),
@@ -666,6 +728,15 @@ impl Assessment {
             warnings: self.problems.warnings().iter().map(message).collect(),
         }
     }
+}
+
+/// A resource's `name`, else the last segment of its id.
+fn resource_name(r: &Resource) -> String {
+    r.value
+        .get("name")
+        .and_then(Value::as_str)
+        .map(str::to_string)
+        .unwrap_or_else(|| r.id.rsplit('/').next().unwrap_or(&r.id).to_string())
 }
 
 fn state_rank(s: &str) -> u8 {

@@ -67,6 +67,17 @@ pub struct ExemptionRef {
     pub expires: Option<String>,
 }
 
+/// A place in an input file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SourceLocation {
+    /// The file, as named in `inputs`.
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+}
+
 /// One resource's state for a recommendation.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -80,6 +91,8 @@ pub struct ResourceState {
     pub subscription_id: Option<String>,
     /// Resource group, when known.
     pub resource_group: Option<String>,
+    /// The resource's `name`, else the last segment of its id.
+    pub name: String,
     /// `healthy`, `unhealthy`, `not_applicable` or `exempt`.
     pub state: String,
     /// Why it is unhealthy (several findings joined by "; ").
@@ -88,9 +101,12 @@ pub struct ResourceState {
     pub fingerprint: String,
     /// The exemption covering it, if any.
     pub exemption: Option<ExemptionRef>,
-    /// Where the resource was read from (`file:line:col` when known).
+    /// Where the resource's object starts in its input file.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub location: Option<String>,
+    pub location: Option<SourceLocation>,
+    /// Against the baseline (when one is given): `new`, `unchanged` or `changed` (message).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<String>,
 }
 
 /// One recommendation (policy) and its resources.
@@ -121,6 +137,82 @@ pub struct Recommendation {
     pub counts: Counts,
     /// Per-resource states, unhealthy first, then by id.
     pub resources: Vec<ResourceState>,
+}
+
+/// An exemption of the config and what became of it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExemptionStatus {
+    /// Policy id or `*`.
+    pub policy: String,
+    /// `mitigated` or `waiver`.
+    pub category: String,
+    /// Why.
+    pub reason: String,
+    /// Who owns it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// Last day it applies.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
+    /// `active` (covers findings), `unused` (matched nothing) or `expired` (ignored).
+    pub status: String,
+    /// Findings it covers (0 when expired or unused).
+    pub matched: usize,
+}
+
+/// A finding named in a baseline comparison.
+#[derive(Debug, Clone, Serialize)]
+pub struct FindingRef {
+    /// Policy id.
+    pub policy: String,
+    /// Recommendation title.
+    pub title: String,
+    /// `High`, `Medium` or `Low`.
+    pub severity: String,
+    /// Resource id.
+    pub resource: String,
+    /// The finding's message now (for resolved findings: as it was).
+    pub message: Option<String>,
+    /// The message in the baseline, for changed findings.
+    #[serde(rename = "previousMessage", skip_serializing_if = "Option::is_none")]
+    pub previous_message: Option<String>,
+    /// Stable id of the finding.
+    pub fingerprint: String,
+}
+
+/// A score before and after.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScoreChange {
+    /// Control id, or `overall`.
+    pub id: String,
+    /// Percentage (overall) or points (control) in the baseline.
+    pub before: f64,
+    /// Now.
+    pub after: f64,
+    /// `after - before`.
+    pub change: f64,
+}
+
+/// This report against an earlier one.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BaselineDelta {
+    /// The baseline report's path.
+    pub path: String,
+    /// The baseline's assessment time.
+    pub assessed_at: String,
+    /// Overall percentage before, after and the change in percentage points.
+    pub overall: ScoreChange,
+    /// Per-control points before, after and the change, controls in catalogue order.
+    pub controls: Vec<ScoreChange>,
+    /// Unhealthy now, not unhealthy in the baseline.
+    pub new_findings: Vec<FindingRef>,
+    /// Unhealthy in the baseline, not unhealthy now.
+    pub resolved_findings: Vec<FindingRef>,
+    /// Unhealthy in both, with another message.
+    pub changed_findings: Vec<FindingRef>,
+    /// Unhealthy in both with the same message.
+    pub unchanged: usize,
 }
 
 /// A machine with agent data and the age of its snapshot.
@@ -233,6 +325,11 @@ pub struct Report {
     pub score: ScoreSection,
     /// Machines with agent data, by id, with the age of their snapshot.
     pub machines: Vec<MachineEntry>,
+    /// The comparison with `--baseline`, when one was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<BaselineDelta>,
+    /// The config's exemptions and whether each is active, unused or expired.
+    pub exemptions: Vec<ExemptionStatus>,
     /// Recommendations, by potential gain, then severity, then id.
     pub recommendations: Vec<Recommendation>,
     /// Every loaded policy, by id.

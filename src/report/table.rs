@@ -472,7 +472,7 @@ mod tests {
     use super::*;
     use crate::report::{
         Counts, ExemptionRef, Input, MachineEntry, Overall, PolicyEntry, ResourceState,
-        ScoreSection, SubscriptionScore, Tool,
+        ScoreSection, SourceLocation, SubscriptionScore, Tool,
     };
 
     const SCHEMA: &str = include_str!("../../schemas/report.schema.json");
@@ -509,11 +509,17 @@ mod tests {
             kind: "Microsoft.Storage/storageAccounts".into(),
             subscription_id: Some("00000000-0000-0000-0000-000000000001".into()),
             resource_group: Some("rg-app".into()),
+            name: id.rsplit('/').next().unwrap_or(id).into(),
             state: state.into(),
             message: (state == "unhealthy").then(|| "public network access enabled".into()),
             fingerprint: fingerprint.into(),
             exemption: None,
-            location: Some("inventory.json:12:5".into()),
+            location: Some(SourceLocation {
+                file: "inventory.json".into(),
+                line: 12,
+                column: 5,
+            }),
+            baseline: None,
         }
     }
 
@@ -630,6 +636,8 @@ mod tests {
                 aggregation: "weighted mean of per-subscription ratios, weight = counted resources"
                     .into(),
             },
+            baseline: None,
+            exemptions: Vec::new(),
             machines: vec![
                 MachineEntry {
                     id: "/subscriptions/1/vm/web-01".into(),
