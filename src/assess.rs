@@ -13,7 +13,7 @@ use crate::config::{Config, Exemption};
 use crate::diag::{Problem, Problems};
 use crate::estate;
 use crate::load::{self, Inventory};
-use crate::model::{PolicySource, Resource, Severity, State};
+use crate::model::{PolicySource, Resource, State};
 use crate::policy::catalog::{self, Catalog, CatalogOptions};
 use crate::policy::engine::{EvalOptions, Outcome, PolicyEngine};
 use crate::report::{self, Report};
@@ -25,14 +25,7 @@ const FRESHNESS_POLICY: &str = "machine-agent-health";
 /// Stale after a day, as the reference service's update assessments are.
 const DEFAULT_FRESHNESS_HOURS: f64 = 24.0;
 
-/// Gate thresholds (flags override the config's `gate`).
-#[derive(Debug, Clone, Default)]
-pub struct Gates {
-    /// `--min-score`.
-    pub min_score: Option<f64>,
-    /// `--fail-on`.
-    pub fail_on: Option<Severity>,
-}
+pub use crate::gate::Gates;
 
 /// Everything an assessment needs.
 #[derive(Debug, Clone)]
@@ -425,65 +418,9 @@ pub fn fingerprint(policy: &str, resource_key: &str) -> String {
 }
 
 impl Assessment {
-    /// Unhealthy findings at or above a severity, in evaluated policies.
-    pub fn unhealthy_at_or_above(&self, sev: Severity) -> usize {
-        self.evaluated
-            .iter()
-            .filter(|e| {
-                self.catalog
-                    .policies
-                    .get(e.policy)
-                    .is_some_and(|p| p.meta.severity <= sev)
-            })
-            .filter_map(|e| e.findings.as_ref())
-            .flatten()
-            .filter(|f| f.state == State::Unhealthy)
-            .count()
-    }
-
-    /// The gate outcome: error when any error was found, else failed when a gate failed.
-    pub fn gate(&self) -> report::GateOutcome {
-        let mut checks = Vec::new();
-        if let Some(min) = self.gates.min_score {
-            let pct = self.score.overall.percentage;
-            let passed = pct >= min;
-            checks.push(report::GateCheck {
-                gate: "min-score".into(),
-                passed,
-                detail: format!(
-                    "min-score {min}: {} {} {min}",
-                    report::pct(pct),
-                    if passed { ">=" } else { "<" }
-                ),
-            });
-        }
-        if let Some(sev) = self.gates.fail_on {
-            let n = self.unhealthy_at_or_above(sev);
-            let which = match sev {
-                Severity::High => "High".to_string(),
-                s => format!("{s} or higher"),
-            };
-            checks.push(report::GateCheck {
-                gate: "fail-on".into(),
-                passed: n == 0,
-                detail: format!(
-                    "fail-on {}: {n} unhealthy {which} findings",
-                    sev.as_str().to_ascii_lowercase()
-                ),
-            });
-        }
-        let (status, exit_code) = if self.problems.has_errors() {
-            ("error", 2)
-        } else if checks.iter().any(|c| !c.passed) {
-            ("failed", 1)
-        } else {
-            ("passed", 0)
-        };
-        report::GateOutcome {
-            status: status.into(),
-            checks,
-            exit_code,
-        }
+    /// The gate outcome over the report (recomputed by the command once a baseline is in).
+    pub fn gate(&self, report: &Report) -> report::GateOutcome {
+        crate::gate::evaluate(report, &self.gates, self.problems.has_errors())
     }
 
     /// Where each resource's object starts, parallel to the inventory's resources. One scan
@@ -694,7 +631,7 @@ impl Assessment {
             column: p.column(),
             help: p.help.clone(),
         };
-        Report {
+        let mut report = Report {
             schema_version: report::REPORT_SCHEMA_VERSION.into(),
             tool: report::Tool {
                 name: "posture".into(),
@@ -723,10 +660,16 @@ impl Assessment {
             exemptions: self.exemption_statuses(),
             recommendations,
             policies,
-            gate: self.gate(),
+            gate: report::GateOutcome {
+                status: String::new(),
+                checks: Vec::new(),
+                exit_code: 0,
+            },
             errors: self.problems.errors().iter().map(message).collect(),
             warnings: self.problems.warnings().iter().map(message).collect(),
-        }
+        };
+        report.gate = self.gate(&report);
+        report
     }
 }
 

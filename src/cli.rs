@@ -41,7 +41,8 @@ pub struct GlobalArgs {
     /// Config file (default: ./posture.yaml, else posture.yaml at the top of an input folder).
     #[arg(long, value_name = "FILE", global = true)]
     pub config: Option<PathBuf>,
-    /// Print only the report and errors.
+    /// Quiet: no warnings; `assess` prints only the gate line (files given with --output are
+    /// still written).
     #[arg(short, long, global = true)]
     pub quiet: bool,
 }
@@ -75,6 +76,35 @@ pub enum Command {
     /// List, show and test policies.
     #[command(subcommand)]
     Policies(PoliciesCommand),
+    /// Compare two JSON reports: score change, new, resolved and changed findings.
+    Diff(DiffArgs),
+}
+
+/// Output of `diff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// Text for a terminal.
+    Text,
+    /// The delta as JSON (the `baseline` section of a report).
+    Json,
+}
+
+/// `posture diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The earlier JSON report.
+    pub old: PathBuf,
+    /// The later JSON report.
+    pub new: PathBuf,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = DiffFormat::Text)]
+    pub format: DiffFormat,
+    /// Fail (exit 1) when a new finding has this severity or higher.
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on_new: Option<Severity>,
+    /// Fail (exit 1) when the score dropped by more than P percentage points.
+    #[arg(long, value_name = "P")]
+    pub max_score_drop: Option<f64>,
 }
 
 /// `posture assess`.
@@ -89,12 +119,20 @@ pub struct AssessArgs {
     /// Report format.
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
     pub format: Format,
-    /// Write the report to FILE (atomically) instead of standard output.
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
-    /// Overwrite FILE if it exists.
+    /// Write the report to FILE (atomically) instead of standard output; FORMAT=FILE writes
+    /// that format there as well (repeatable: e.g. -o json=report.json -o sarif=report.sarif).
+    #[arg(long, short = 'o', value_name = "[FORMAT=]FILE")]
+    pub output: Vec<String>,
+    /// Overwrite output files that exist.
     #[arg(long)]
     pub force: bool,
+    /// An earlier JSON report: adds score changes and new, resolved and changed findings.
+    #[arg(long, value_name = "REPORT")]
+    pub baseline: Option<PathBuf>,
+    /// Print GitHub Actions ::error/::warning commands for new findings (all unhealthy
+    /// findings without --baseline).
+    #[arg(long)]
+    pub github_annotations: bool,
     /// Assessment time given to policies as input.now (RFC 3339); default: now.
     #[arg(long, value_name = "TIME")]
     pub now: Option<String>,
@@ -119,9 +157,18 @@ pub struct GateArgs {
     /// Fail when the overall Secure Score is below N percent.
     #[arg(long, value_name = "N")]
     pub min_score: Option<f64>,
-    /// Fail when an unhealthy finding has this severity or higher.
+    /// Fail when an unhealthy finding has this severity or higher (exempt ones excluded).
     #[arg(long, value_enum, value_name = "SEVERITY")]
     pub fail_on: Option<Severity>,
+    /// Fail when a finding new against --baseline has this severity or higher.
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on_new: Option<Severity>,
+    /// Fail when the score dropped by more than P percentage points against --baseline.
+    #[arg(long, value_name = "P")]
+    pub max_score_drop: Option<f64>,
+    /// Fail when an exemption in the config has expired.
+    #[arg(long)]
+    pub fail_on_expired_exemptions: bool,
 }
 
 /// `posture validate`.

@@ -73,6 +73,9 @@ pub struct GateSection {
     pub fail_on_new: Option<String>,
     /// Fail when the score drops by more than this many percentage points.
     pub max_score_drop: Option<f64>,
+    /// Fail when an exemption has expired.
+    #[serde(default)]
+    pub fail_on_expired_exemptions: bool,
 }
 
 /// The whole file.
@@ -100,6 +103,11 @@ impl Config {
     /// `gate.fail_on` as a severity (already validated).
     pub fn fail_on(&self) -> Option<Severity> {
         self.gate.fail_on.as_deref().and_then(Severity::parse)
+    }
+
+    /// `gate.fail_on_new` as a severity (already validated).
+    pub fn fail_on_new(&self) -> Option<Severity> {
+        self.gate.fail_on_new.as_deref().and_then(Severity::parse)
     }
 
     /// Extra policy folders resolved against the config file's folder.
@@ -131,7 +139,13 @@ const EXEMPTION: &[&str] = &[
     "owner",
     "expires",
 ];
-const GATE: &[&str] = &["min_score", "fail_on", "fail_on_new", "max_score_drop"];
+const GATE: &[&str] = &[
+    "min_score",
+    "fail_on",
+    "fail_on_new",
+    "max_score_drop",
+    "fail_on_expired_exemptions",
+];
 
 /// Reads and checks a config file. Problems are collected; `None` when it cannot be used.
 pub fn read(path: &Path, sources: &mut SourceMap, problems: &mut Problems) -> Option<Config> {

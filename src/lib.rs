@@ -30,4 +30,6 @@ pub mod suggest;
 pub mod time;
 
 pub use exit::ExitStatus;
+pub mod baseline;
 pub mod estate;
+pub mod gate;

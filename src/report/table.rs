@@ -369,7 +369,8 @@ fn location(message: &Message) -> Option<String> {
     })
 }
 
-fn gate_line(gate: &GateOutcome, color: bool) -> String {
+/// The one-line gate outcome: the last line of the table and all that `--quiet` prints.
+pub fn gate_line(gate: &GateOutcome, color: bool) -> String {
     let paint = |word: &str, code: &str| {
         if color {
             format!("\x1b[{code}m{word}{RESET}")

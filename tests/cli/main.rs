@@ -4,6 +4,7 @@
 mod agents;
 mod assess;
 mod errors;
+mod gates;
 mod help;
 mod policies;
 mod support;
