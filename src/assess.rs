@@ -55,6 +55,8 @@ pub struct Finding {
     pub state: State,
     /// Deny messages.
     pub messages: Vec<String>,
+    /// The deny objects' `fix` values, for quick-fix templates.
+    pub fixes: Vec<Value>,
     /// Index into the config's exemptions.
     pub exemption: Option<usize>,
 }
@@ -184,6 +186,7 @@ pub fn assess(opts: AssessOptions, mut sources: SourceMap, mut problems: Problem
                                 v.state
                             },
                             messages: v.messages,
+                            fixes: v.fixes,
                             exemption,
                         })
                     })
@@ -552,6 +555,7 @@ impl Assessment {
                     message: (!f.messages.is_empty()).then(|| f.messages.join("; ")),
                     fingerprint: fingerprint(&p.meta.id, &r.key),
                     exemption,
+                    fixes: f.fixes.clone(),
                     location: locations.get(f.resource).cloned().flatten(),
                     baseline: None,
                 });

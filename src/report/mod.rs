@@ -101,6 +101,10 @@ pub struct ResourceState {
     pub fingerprint: String,
     /// The exemption covering it, if any.
     pub exemption: Option<ExemptionRef>,
+    /// Values the policy returned for quick-fix templates (one object per deny object that
+    /// had a `fix`), in the policy's order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fixes: Vec<serde_json::Value>,
     /// Where the resource's object starts in its input file.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<SourceLocation>,

@@ -515,6 +515,7 @@ mod tests {
             message: (state == "unhealthy").then(|| "public network access enabled".into()),
             fingerprint: fingerprint.into(),
             exemption: None,
+            fixes: Vec::new(),
             location: Some(SourceLocation {
                 file: "inventory.json".into(),
                 line: 12,
