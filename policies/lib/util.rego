@@ -33,10 +33,17 @@ else := ""
 # int(v) is v as a number when it is a number or a string of digits; undefined otherwise.
 int(v) := v if is_number(v)
 
-int(v) := to_number(trim_space(v)) if {
+int(v) := to_number(digits) if {
 	is_string(v)
 	regex.match(`^[0-9]{1,9}$`, trim_space(v))
+	# to_number rejects leading zeros ("007") and aborts the whole evaluation, so drop them.
+	stripped := trim_left(trim_space(v), "0")
+	digits := _nonempty(stripped)
 }
+
+_nonempty(s) := s if s != ""
+
+_nonempty(s) := "0" if s == ""
 
 # list(v) is v as an array: arrays as they are, sets sorted, null as [], anything else [v].
 list(v) := v if is_array(v)

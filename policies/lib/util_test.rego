@@ -39,6 +39,8 @@ test_int_accepts_numbers_and_digit_strings if {
 	not int("high")
 	not int("-1")
 	not int(null)
+	int("007") == 7
+	int("000") == 0
 }
 
 test_list_normalises_shapes if {
