@@ -123,3 +123,97 @@ fn a_broken_snapshot_is_a_located_error() {
     assert_eq!(run.code, 2, "{}", run.transcript());
     assert!(run.stderr.contains("bad.json:2:17"), "{}", run.stderr);
 }
+
+/// Every agent policy's state on four kinds of host, with the bundled library.
+#[test]
+fn agent_policies_on_hardened_neglected_windows_and_stale_hosts() {
+    let run = posture(&[
+        "assess",
+        "tests/fixtures/estate/inventory.json",
+        "--agents",
+        "tests/fixtures/agents/debian-hardened.json",
+        "--agents",
+        "tests/fixtures/agents/ubuntu-neglected.json",
+        "--agents",
+        "tests/fixtures/agents/windows-app-01.json",
+        "--agents",
+        "tests/fixtures/agents/debian-stale.json",
+        "-f",
+        "json",
+        "--now",
+        NOW,
+    ]);
+    assert!(run.code <= 1, "{}", run.transcript());
+    let r = json(&run);
+    let mut lines = Vec::new();
+    let mut state = std::collections::BTreeMap::new();
+    for rec in r["recommendations"].as_array().unwrap() {
+        let policy = rec["id"].as_str().unwrap();
+        if !policy.starts_with("machine-") {
+            continue;
+        }
+        for x in rec["resources"].as_array().unwrap() {
+            let host = x["name"].as_str().unwrap();
+            let s = x["state"].as_str().unwrap();
+            state.insert((policy.to_string(), host.to_string()), s.to_string());
+            lines.push(format!(
+                "{policy} {host}: {s}\n    {}",
+                x["message"].as_str().unwrap_or("")
+            ));
+        }
+    }
+    lines.sort();
+    let get = |p: &str, h: &str| {
+        state
+            .get(&(p.to_string(), h.to_string()))
+            .cloned()
+            .unwrap_or_default()
+    };
+    let agent_policies = [
+        "machine-agent-health",
+        "machine-endpoint-protection-health",
+        "machine-endpoint-protection-installed",
+        "machine-os-baseline",
+        "machine-reboot-pending",
+        "machine-system-updates",
+    ];
+    for p in agent_policies {
+        assert_eq!(
+            get(p, "deb-hardened"),
+            "healthy",
+            "{p} on the hardened host"
+        );
+    }
+    for p in [
+        "machine-os-baseline",
+        "machine-system-updates",
+        "machine-reboot-pending",
+        "machine-endpoint-protection-installed",
+    ] {
+        assert_eq!(
+            get(p, "ubu-neglected"),
+            "unhealthy",
+            "{p} on the neglected host"
+        );
+    }
+    assert_eq!(get("machine-agent-health", "deb-stale"), "unhealthy");
+    assert_eq!(get("machine-agent-health", "ubu-neglected"), "healthy");
+    assert_eq!(get("machine-os-baseline", "APP-01"), "unhealthy");
+    assert_eq!(
+        get("machine-endpoint-protection-health", "APP-01"),
+        "unhealthy"
+    );
+    let neglected = lines
+        .iter()
+        .find(|l| l.starts_with("machine-os-baseline ubu-neglected"))
+        .unwrap();
+    for rule in [
+        "[linux-etc-shadow-perms]",
+        "[linux-sshd-permit-root-login]",
+        "[linux-sshd-password-authentication]",
+        "[linux-root-only-uid0]",
+    ] {
+        assert!(neglected.contains(rule), "{rule} missing: {neglected}");
+    }
+    snapshot("agents__four_hosts", &lines.join("\n"), None);
+}
