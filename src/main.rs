@@ -1,5 +1,12 @@
 //! The posture binary: parse the command line, run, exit with the status's code.
 
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use std::io::IsTerminal;
 use std::process::ExitCode;
 

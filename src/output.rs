@@ -11,6 +11,28 @@ use crate::diag::Problem;
 pub fn write_atomic(path: &Path, bytes: &[u8], force: bool) -> Result<(), Problem> {
     let display = path.display().to_string();
     let err = |code: &'static str, msg: String| Problem::error(code, msg).in_file(display.clone());
+    // A device, FIFO or socket (/dev/stdout, /dev/full, a pipe) is written in place: renaming a
+    // temp file over it would replace the device node itself.
+    if let Ok(meta) = std::fs::metadata(path) {
+        if meta.is_dir() {
+            return Err(err(
+                "posture::output::folder",
+                format!("{display} is a folder; name a file inside it"),
+            ));
+        }
+        if !meta.is_file() {
+            return std::fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .and_then(|mut f| f.write_all(bytes).and_then(|()| f.flush()))
+                .map_err(|e| {
+                    err(
+                        "posture::output::write",
+                        format!("cannot write {display}: {e}"),
+                    )
+                });
+        }
+    }
     if !force && path.exists() {
         return Err(err(
             "posture::output::exists",
@@ -83,6 +105,25 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names.len(), 1, "{names:?}");
+    }
+
+    #[test]
+    fn a_device_is_written_in_place_and_its_errors_reported() {
+        // /dev/null swallows the bytes and stays a device; /dev/full fails with ENOSPC.
+        write_atomic(Path::new("/dev/null"), b"x", false).unwrap();
+        assert!(!std::fs::metadata("/dev/null").unwrap().is_file());
+        if Path::new("/dev/full").exists() {
+            let e = write_atomic(Path::new("/dev/full"), b"x", true).unwrap_err();
+            assert_eq!(e.code, "posture::output::write");
+            assert!(!std::fs::metadata("/dev/full").unwrap().is_file());
+        }
+    }
+
+    #[test]
+    fn a_folder_is_not_a_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let e = write_atomic(dir.path(), b"x", true).unwrap_err();
+        assert_eq!(e.code, "posture::output::folder");
     }
 
     #[test]
