@@ -430,21 +430,41 @@ impl Assessment {
     /// per file, however many resources it holds.
     pub fn resource_locations(&self) -> Vec<Option<report::SourceLocation>> {
         let mut cache = load::locate::SpanCache::default();
-        self.inventory
-            .resources
-            .iter()
-            .map(|r| {
-                let file = self.sources.get(r.origin.source)?;
-                let format = load::Format::detect(&file.path, &file.text);
-                let (offset, _) = cache.span(file, format, &r.origin.pointer)?;
-                let (line, column) = file.line_col(offset);
-                Some(report::SourceLocation {
-                    file: file.path.clone(),
-                    line,
-                    column,
-                })
-            })
-            .collect()
+        let mut out = vec![None; self.inventory.resources.len()];
+        // Offsets per file first, then one line/column sweep per file.
+        let mut by_file: BTreeMap<usize, Vec<(usize, usize)>> = BTreeMap::new();
+        let mut formats: BTreeMap<usize, load::Format> = BTreeMap::new();
+        for (i, r) in self.inventory.resources.iter().enumerate() {
+            let Some(file) = self.sources.get(r.origin.source) else {
+                continue;
+            };
+            let format = *formats
+                .entry(r.origin.source)
+                .or_insert_with(|| load::Format::detect(&file.path, &file.text));
+            if let Some((offset, _)) = cache.span(file, format, &r.origin.pointer) {
+                by_file
+                    .entry(r.origin.source)
+                    .or_default()
+                    .push((i, offset));
+            }
+        }
+        for (source, found) in by_file {
+            let Some(file) = self.sources.get(source) else {
+                continue;
+            };
+            let offsets: Vec<usize> = found.iter().map(|(_, o)| *o).collect();
+            let places = crate::source::line_cols_of(&file.text, &offsets);
+            for ((i, _), (line, column)) in found.into_iter().zip(places) {
+                if let Some(slot) = out.get_mut(i) {
+                    *slot = Some(report::SourceLocation {
+                        file: file.path.clone(),
+                        line,
+                        column,
+                    });
+                }
+            }
+        }
+        out
     }
 
     /// Every exemption of the config: active (covers findings), unused or expired.

@@ -13,6 +13,10 @@ use serde::Serialize;
 
 use crate::source::SourceFile;
 
+/// Beyond this column, or on a line longer than this, a problem names its place in words
+/// rather than showing the source line.
+pub const MAX_SNIPPET_COLUMN: usize = 400;
+
 /// How bad a problem is: errors make the result untrustworthy (exit 2), warnings do not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -92,13 +96,25 @@ impl Problem {
         label: impl Into<String>,
     ) -> Self {
         let (line, column) = file.line_col(offset);
+        // A snippet of a very long line (minified JSON is one line of megabytes) would print
+        // the whole line and crashes miette's renderer past 65,535 columns: name the place in
+        // words instead.
+        let readable = column <= MAX_SNIPPET_COLUMN
+            && file.text.get(offset..).is_some_and(|rest| {
+                rest.len() <= MAX_SNIPPET_COLUMN
+                    || rest.bytes().take(MAX_SNIPPET_COLUMN).any(|b| b == b'\n')
+            });
+        let label = label.into();
+        if !readable {
+            self.message = format!("{} ({label})", self.message);
+        }
         self.place = Some(Box::new(Place {
             file: file.path.clone(),
             line: Some(line),
             column: Some(column),
-            label: Some(label.into()),
-            span: Some(crate::source::span(&file.text, offset, len)),
-            source: Some(file.named()),
+            label: readable.then_some(label),
+            span: readable.then(|| crate::source::span(&file.text, offset, len)),
+            source: readable.then(|| file.named()),
         }));
         self
     }
@@ -281,5 +297,54 @@ impl Problems {
     /// True when nothing was recorded.
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use miette::GraphicalReportHandler;
+
+    fn render(p: &Problem) -> String {
+        let mut out = String::new();
+        GraphicalReportHandler::new()
+            .render_report(&mut out, p)
+            .unwrap();
+        out
+    }
+
+    #[test]
+    fn a_place_on_a_huge_line_is_named_not_shown() {
+        let mut text = "[".to_string();
+        text.push_str(&"{\"id\": 1},".repeat(20_000));
+        text.push_str("{\"id\": 2}]");
+        let file = SourceFile {
+            path: "min.json".into(),
+            text: text.as_str().into(),
+        };
+        let offset = text.len() - 10;
+        let p = Problem::error("x", "bad id").at(&file, offset, 7, "not a string");
+        assert_eq!(p.line(), Some(1));
+        assert_eq!(p.column(), Some(offset + 1));
+        let shown = render(&p);
+        assert!(
+            shown.contains(&format!("min.json:1:{}: bad id (not a string)", offset + 1)),
+            "{shown}"
+        );
+        assert!(
+            shown.len() < 500,
+            "the line itself is not printed: {} bytes",
+            shown.len()
+        );
+        // a short line keeps its snippet
+        let small = SourceFile {
+            path: "s.json".into(),
+            text: "[{\"id\": 2}]".into(),
+        };
+        let shown = render(&Problem::error("x", "bad id").at(&small, 8, 1, "not a string"));
+        assert!(
+            shown.contains("not a string") && shown.contains("s.json:1:9"),
+            "{shown}"
+        );
     }
 }

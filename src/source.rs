@@ -86,6 +86,36 @@ pub fn line_col_of(text: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
+/// The 1-based line and column of many byte offsets in one sweep over `text`: O(text +
+/// n log n) where calling [`line_col_of`] for each would be O(text × n) (a minified
+/// inventory is one line of megabytes holding thousands of resources).
+pub fn line_cols_of(text: &str, offsets: &[usize]) -> Vec<(usize, usize)> {
+    let mut order: Vec<usize> = (0..offsets.len()).collect();
+    order.sort_by_key(|&i| offsets.get(i).copied().unwrap_or(0));
+    let mut out = vec![(1usize, 1usize); offsets.len()];
+    let (mut line, mut col) = (1usize, 1usize);
+    let mut chars = text.char_indices().peekable();
+    for i in order {
+        let target = offsets.get(i).copied().unwrap_or(0).min(text.len());
+        while let Some(&(at, c)) = chars.peek() {
+            if at >= target {
+                break;
+            }
+            if c == '\n' {
+                line += 1;
+                col = 1;
+            } else {
+                col += 1;
+            }
+            chars.next();
+        }
+        if let Some(slot) = out.get_mut(i) {
+            *slot = (line, col);
+        }
+    }
+    out
+}
+
 /// A span of `len` bytes at `offset`, clamped to the text.
 pub fn span(text: &str, offset: usize, len: usize) -> SourceSpan {
     let offset = offset.min(text.len());
@@ -134,5 +164,15 @@ mod tests {
         assert_eq!(line_col_of(text, 5), (2, 3));
         assert_eq!(line_col_of(text, 8), (3, 1));
         assert_eq!(offset_of(text, 9, 1), text.len());
+    }
+
+    #[test]
+    fn many_offsets_in_one_sweep_agree_with_one_at_a_time() {
+        let text = "ab\ncdé\nf\n\nxyz";
+        let offsets: Vec<usize> = vec![12, 0, 5, 3, 8, 100, 9, 5];
+        let many = line_cols_of(text, &offsets);
+        for (o, lc) in offsets.iter().zip(many) {
+            assert_eq!(lc, line_col_of(text, *o), "offset {o}");
+        }
     }
 }

@@ -176,6 +176,17 @@ fn span_of(
         .map_or((0, 0), |s| locate::first_line(&file.text, s))
 }
 
+/// The resources and agent snapshots of one file's text, in document order; problems are
+/// pushed as found. The entry point for fuzzing: no file system involved.
+pub fn resources_from_text(
+    file: &SourceFile,
+    id: SourceId,
+    format: Format,
+    problems: &mut Problems,
+) -> (Vec<Resource>, Vec<Snapshot>) {
+    file_resources(file, id, format, problems)
+}
+
 /// The resources and agent snapshots of one file, in document order; problems are pushed
 /// as found.
 fn file_resources(

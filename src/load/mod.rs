@@ -30,7 +30,9 @@ use crate::diag::{Problem, Problems};
 use crate::source::{SourceFile, SourceId, SourceMap};
 
 pub use discover::discover;
-pub use inventory::{load_inventory, load_inventory_with, Inventory, Snapshot, SNAPSHOT_KIND};
+pub use inventory::{
+    load_inventory, load_inventory_with, resources_from_text, Inventory, Snapshot, SNAPSHOT_KIND,
+};
 pub use value::DuplicateKey;
 
 /// Files larger than this are refused before reading, to bound memory (2 GiB).

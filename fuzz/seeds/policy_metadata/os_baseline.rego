@@ -1,0 +1,520 @@
+# METADATA
+# title: Vulnerabilities in security configuration on your machines should be remediated
+# description: >-
+#   A hardened operating system configuration closes the doors an attacker uses after the
+#   first foothold: world-readable password hashes, root logins over SSH, source-routed
+#   packets, legacy SMBv1, cached plain-text credentials. This checks the baseline section
+#   of a machine's agent snapshot against the rule catalogue below (a subset of the
+#   reference service's Linux and Windows security baselines, themselves drawn from the
+#   CIS benchmarks). Every failing rule is its own finding whose message starts with the
+#   rule id in brackets, e.g. "[linux-sshd-permit-root-login] PermitRootLogin is yes,
+#   expected no". A rule whose data is missing (its snapshot section has status unknown,
+#   was not collected, or the value is null or absent) is reported as unknown with the
+#   reason ("[rule-id] unknown: ..."), never as passed; rules whose data is present pass or
+#   fail regardless. Machines without an agent snapshot are not applicable; a snapshot of
+#   an OS family other than linux or windows is reported unknown. Numbers may arrive as
+#   numbers or strings ("1"), registry paths and names and sshd/login.defs keys compare
+#   case-insensitively (HKEY_LOCAL_MACHINE equals HKLM), and file modes are octal strings
+#   compared bit by bit ("or stricter" means no permission bit beyond the one named).
+#   Judgement calls: /etc/shadow and /etc/gshadow must be 0400 or stricter, so the Debian
+#   and Ubuntu default 0640 root:shadow fails (exempt the rule with category mitigated if
+#   the shadow group is trusted); a file reported as not existing passes; rp_filter 2
+#   (loose mode) fails as in CIS; sshd Protocol absent counts as 2 (OpenSSH 7.4 and later
+#   only speak protocol 2 and `sshd -T` no longer prints it); WDigest UseLogonCredential
+#   absent counts as 0 (the default since Windows 8.1 and Server 2012 R2); Lsa
+#   LmCompatibilityLevel absent counts as 3 (the Windows default, which fails).
+#
+#   Linux rules:
+#   linux-etc-shadow-perms (/etc/shadow mode 0400 or stricter, owner root);
+#   linux-etc-gshadow-perms (/etc/gshadow 0400 or stricter, owner root);
+#   linux-etc-passwd-perms (/etc/passwd 0644 or stricter, root:root);
+#   linux-etc-group-perms (/etc/group 0644 or stricter, root:root);
+#   linux-root-only-uid0 (root is the only account with UID 0);
+#   linux-no-empty-passwords (no account has an empty password);
+#   linux-sysctl-aslr (kernel.randomize_va_space 2);
+#   linux-sysctl-no-source-route (net.ipv4.conf.all/default.accept_source_route 0);
+#   linux-sysctl-no-accept-redirects (net.ipv4.conf.all/default.accept_redirects 0);
+#   linux-sysctl-no-send-redirects (net.ipv4.conf.all.send_redirects 0);
+#   linux-sysctl-tcp-syncookies (net.ipv4.tcp_syncookies 1);
+#   linux-sysctl-rp-filter (net.ipv4.conf.all/default.rp_filter 1);
+#   linux-sysctl-log-martians (net.ipv4.conf.all.log_martians 1);
+#   linux-sysctl-ignore-broadcast-pings (net.ipv4.icmp_echo_ignore_broadcasts 1);
+#   linux-sysctl-no-ip-forward (net.ipv4.ip_forward 0; routers and NVAs: exempt);
+#   linux-sshd-permit-root-login (PermitRootLogin no);
+#   linux-sshd-password-authentication (PasswordAuthentication no);
+#   linux-sshd-permit-empty-passwords (PermitEmptyPasswords no);
+#   linux-sshd-max-auth-tries (MaxAuthTries at most the parameter max_auth_tries, default 6);
+#   linux-sshd-client-alive-interval (ClientAliveInterval more than 0);
+#   linux-sshd-protocol (Protocol 2);
+#   linux-sshd-x11-forwarding (X11Forwarding no);
+#   linux-login-defs-pass-max-days (PASS_MAX_DAYS at most 365);
+#   linux-login-defs-pass-min-days (PASS_MIN_DAYS at least 7);
+#   linux-login-defs-pass-warn-age (PASS_WARN_AGE at least 7);
+#   linux-login-defs-umask (UMASK 027 or stricter);
+#   linux-no-telnet-server (no telnet server package or enabled service);
+#   linux-no-rsh-server (no rsh/rlogin/rexec server package or enabled service);
+#   linux-no-tftp-server (no tftp server package or enabled service);
+#   linux-no-xinetd (xinetd neither installed nor enabled);
+#   linux-avahi-daemon-disabled (avahi-daemon not enabled);
+#   linux-cups-disabled (cups not enabled);
+#   linux-cramfs-disabled (cramfs module disabled and not loaded);
+#   linux-usb-storage-disabled (usb-storage module disabled and not loaded);
+#   linux-logging-persistent (rsyslog installed or journald persistent);
+#   linux-auditd-enabled (auditd enabled).
+#
+#   Windows rules:
+#   windows-smb1-disabled (LanmanServer\Parameters SMB1 0, or service mrxsmb10 Start 4);
+#   windows-smb-server-signing (LanmanServer\Parameters RequireSecuritySignature 1);
+#   windows-defender-realtime-monitoring (Windows Defender Real-Time Protection
+#   DisableRealtimeMonitoring 0, policy or local key, or a product with real-time
+#   protection on);
+#   windows-wdigest-disabled (SecurityProviders\WDigest UseLogonCredential 0);
+#   windows-rdp-nla (Terminal Server\WinStations\RDP-Tcp UserAuthentication 1);
+#   windows-uac-enabled (Policies\System EnableLUA 1);
+#   windows-ntlmv2-only (Control\Lsa LmCompatibilityLevel 5);
+#   windows-account-lockout-threshold (lockoutThreshold between 1 and 10);
+#   windows-minimum-password-length (minimumPasswordLength at least 14);
+#   windows-firewall-domain-enabled, windows-firewall-private-enabled,
+#   windows-firewall-public-enabled (each Windows Firewall profile enabled).
+# scope: package
+# custom:
+#   id: machine-os-baseline
+#   severity: Low
+#   control: remediate-security-configurations
+#   resource_types: [Microsoft.Compute/virtualMachines, Microsoft.HybridCompute/machines]
+#   parameters:
+#     max_auth_tries: 6
+#   remediation: |-
+#     1. Read the findings: each names one rule (the catalogue is in the description) and the value found.
+#     2. Linux files: chmod 0400 /etc/shadow /etc/gshadow; chmod 0644 /etc/passwd /etc/group; chown root:root /etc/passwd /etc/group. Accounts: remove or renumber extra UID 0 accounts (usermod -u), lock or set a password on accounts without one (passwd -l).
+#     3. Linux kernel: put the expected values in /etc/sysctl.d/60-hardening.conf (kernel.randomize_va_space = 2, net.ipv4.conf.all.accept_source_route = 0, ..., net.ipv4.ip_forward = 0) and run sysctl --system.
+#     4. Linux sshd: set PermitRootLogin no, PasswordAuthentication no, PermitEmptyPasswords no, MaxAuthTries 4, ClientAliveInterval 300, X11Forwarding no in /etc/ssh/sshd_config (check files under sshd_config.d override nothing), run sshd -t, then systemctl reload ssh.
+#     5. Linux login.defs: PASS_MAX_DAYS 365, PASS_MIN_DAYS 7, PASS_WARN_AGE 7, UMASK 027 in /etc/login.defs (existing accounts: chage).
+#     6. Linux services: apt-get purge / dnf remove telnetd, rsh-server, tftpd, xinetd; systemctl disable --now avahi-daemon cups; add "install cramfs /bin/true" and "install usb-storage /bin/true" to /etc/modprobe.d/hardening.conf; install rsyslog or set Storage=persistent in /etc/systemd/journald.conf; install auditd and systemctl enable --now auditd.
+#     7. Windows: apply the settings through Group Policy or the Azure machine configuration baseline: disable SMBv1 (Set-SmbServerConfiguration -EnableSMB1Protocol $false), require SMB signing, keep Defender real-time monitoring on, set WDigest UseLogonCredential 0, require Network Level Authentication for RDP, keep UAC (EnableLUA 1), LAN Manager authentication level "Send NTLMv2 response only. Refuse LM & NTLM" (5), account lockout threshold 1 to 10, minimum password length 14, and enable the domain, private and public firewall profiles (Set-NetFirewallProfile -All -Enabled True).
+#     8. Collect a new snapshot and assess again. Where a rule does not fit a machine (ip_forward on a router), record an exemption for this recommendation and that machine with the reason.
+#   threats: [Elevation of privilege, Account breach, Data exfiltration, Threat resistance]
+#   user_impact: Moderate
+#   implementation_effort: Moderate
+#   references: [MCSB PV-4, CIS Distribution Independent Linux, CIS Microsoft Windows Server 2022, Azure security baseline for Linux, Azure security baseline for Windows]
+package posture.machines.os_baseline
+
+import data.posture.lib.agent
+import data.posture.lib.util
+
+# ---------------------------------------------------------------------------------------
+# The rule catalogue: one entry per rule; adding a rule of an existing kind is one entry.
+# Kinds and their fields:
+#   file      path, mode (octal, "or stricter"), owner, groups (allowed groups; optional)
+#   accounts  field (list in baseline.accounts), allowed (names that may be in it), what
+#   settings  section (under baseline), field (member holding the values; optional), keys,
+#             label (display name; optional), op, value, param (parameter overriding
+#             value; optional), default (value assumed when absent; optional)
+#   packages  packages (must not be installed), services (must not be enabled)
+#   module    module (kernel module that must be disabled and not loaded)
+#   flags     section, fields (paths of booleans; any true passes), what
+#   registry  any (alternatives; one that passes makes the rule pass): {path, name, op,
+#             value, default} registry values or {product, op, value} product fields
+# Ops: eq, le, ge, gt, between ([low, high]), mask (octal umask covering the value).
+
+_rules := [
+	{"id": "linux-etc-shadow-perms", "os": "linux", "kind": "file", "path": "/etc/shadow", "mode": "0400", "owner": "root"},
+	{"id": "linux-etc-gshadow-perms", "os": "linux", "kind": "file", "path": "/etc/gshadow", "mode": "0400", "owner": "root"},
+	{"id": "linux-etc-passwd-perms", "os": "linux", "kind": "file", "path": "/etc/passwd", "mode": "0644", "owner": "root", "groups": ["root"]},
+	{"id": "linux-etc-group-perms", "os": "linux", "kind": "file", "path": "/etc/group", "mode": "0644", "owner": "root", "groups": ["root"]},
+	{"id": "linux-root-only-uid0", "os": "linux", "kind": "accounts", "field": "uid0", "allowed": ["root"], "what": "accounts with UID 0 besides root"},
+	{"id": "linux-no-empty-passwords", "os": "linux", "kind": "accounts", "field": "emptyPassword", "allowed": [], "what": "accounts with an empty password"},
+	{"id": "linux-sysctl-aslr", "os": "linux", "kind": "settings", "section": "sysctl", "field": "values", "keys": ["kernel.randomize_va_space"], "op": "eq", "value": 2},
+	{"id": "linux-sysctl-no-source-route", "os": "linux", "kind": "settings", "section": "sysctl", "field": "values", "keys": ["net.ipv4.conf.all.accept_source_route", "net.ipv4.conf.default.accept_source_route"], "op": "eq", "value": 0},
+	{"id": "linux-sysctl-no-accept-redirects", "os": "linux", "kind": "settings", "section": "sysctl", "field": "values", "keys": ["net.ipv4.conf.all.accept_redirects", "net.ipv4.conf.default.accept_redirects"], "op": "eq", "value": 0},
+	{"id": "linux-sysctl-no-send-redirects", "os": "linux", "kind": "settings", "section": "sysctl", "field": "values", "keys": ["net.ipv4.conf.all.send_redirects"], "op": "eq", "value": 0},
+	{"id": "linux-sysctl-tcp-syncookies", "os": "linux", "kind": "settings", "section": "sysctl", "field": "values", "keys": ["net.ipv4.tcp_syncookies"], "op": "eq", "value": 1},
+	{"id": "linux-sysctl-rp-filter", "os": "linux", "kind": "settings", "section": "sysctl", "field": "values", "keys": ["net.ipv4.conf.all.rp_filter", "net.ipv4.conf.default.rp_filter"], "op": "eq", "value": 1},
+	{"id": "linux-sysctl-log-martians", "os": "linux", "kind": "settings", "section": "sysctl", "field": "values", "keys": ["net.ipv4.conf.all.log_martians"], "op": "eq", "value": 1},
+	{"id": "linux-sysctl-ignore-broadcast-pings", "os": "linux", "kind": "settings", "section": "sysctl", "field": "values", "keys": ["net.ipv4.icmp_echo_ignore_broadcasts"], "op": "eq", "value": 1},
+	{"id": "linux-sysctl-no-ip-forward", "os": "linux", "kind": "settings", "section": "sysctl", "field": "values", "keys": ["net.ipv4.ip_forward"], "op": "eq", "value": 0},
+	{"id": "linux-sshd-permit-root-login", "os": "linux", "kind": "settings", "section": "sshd", "field": "settings", "keys": ["permitrootlogin"], "label": "PermitRootLogin", "op": "eq", "value": "no"},
+	{"id": "linux-sshd-password-authentication", "os": "linux", "kind": "settings", "section": "sshd", "field": "settings", "keys": ["passwordauthentication"], "label": "PasswordAuthentication", "op": "eq", "value": "no"},
+	{"id": "linux-sshd-permit-empty-passwords", "os": "linux", "kind": "settings", "section": "sshd", "field": "settings", "keys": ["permitemptypasswords"], "label": "PermitEmptyPasswords", "op": "eq", "value": "no"},
+	{"id": "linux-sshd-max-auth-tries", "os": "linux", "kind": "settings", "section": "sshd", "field": "settings", "keys": ["maxauthtries"], "label": "MaxAuthTries", "op": "le", "value": 6, "param": "max_auth_tries"},
+	{"id": "linux-sshd-client-alive-interval", "os": "linux", "kind": "settings", "section": "sshd", "field": "settings", "keys": ["clientaliveinterval"], "label": "ClientAliveInterval", "op": "gt", "value": 0},
+	{"id": "linux-sshd-protocol", "os": "linux", "kind": "settings", "section": "sshd", "field": "settings", "keys": ["protocol"], "label": "Protocol", "op": "eq", "value": 2, "default": 2},
+	{"id": "linux-sshd-x11-forwarding", "os": "linux", "kind": "settings", "section": "sshd", "field": "settings", "keys": ["x11forwarding"], "label": "X11Forwarding", "op": "eq", "value": "no"},
+	{"id": "linux-login-defs-pass-max-days", "os": "linux", "kind": "settings", "section": "loginDefs", "field": "values", "keys": ["PASS_MAX_DAYS"], "op": "le", "value": 365},
+	{"id": "linux-login-defs-pass-min-days", "os": "linux", "kind": "settings", "section": "loginDefs", "field": "values", "keys": ["PASS_MIN_DAYS"], "op": "ge", "value": 7},
+	{"id": "linux-login-defs-pass-warn-age", "os": "linux", "kind": "settings", "section": "loginDefs", "field": "values", "keys": ["PASS_WARN_AGE"], "op": "ge", "value": 7},
+	{"id": "linux-login-defs-umask", "os": "linux", "kind": "settings", "section": "loginDefs", "field": "values", "keys": ["UMASK"], "op": "mask", "value": "027"},
+	{"id": "linux-no-telnet-server", "os": "linux", "kind": "packages", "packages": ["telnetd", "telnet-server", "inetutils-telnetd", "telnetd-ssl"], "services": ["telnet", "telnetd", "telnet.socket"]},
+	{"id": "linux-no-rsh-server", "os": "linux", "kind": "packages", "packages": ["rsh-server", "rsh-redone-server"], "services": ["rsh.socket", "rlogin.socket", "rexec.socket", "rshd", "rlogind", "rexecd"]},
+	{"id": "linux-no-tftp-server", "os": "linux", "kind": "packages", "packages": ["tftpd", "tftpd-hpa", "tftp-server", "atftpd"], "services": ["tftp", "tftp.socket", "tftpd-hpa", "atftpd"]},
+	{"id": "linux-no-xinetd", "os": "linux", "kind": "packages", "packages": ["xinetd"], "services": ["xinetd"]},
+	{"id": "linux-avahi-daemon-disabled", "os": "linux", "kind": "packages", "packages": [], "services": ["avahi-daemon", "avahi-daemon.socket"]},
+	{"id": "linux-cups-disabled", "os": "linux", "kind": "packages", "packages": [], "services": ["cups", "cups.socket", "cups.path"]},
+	{"id": "linux-cramfs-disabled", "os": "linux", "kind": "module", "module": "cramfs"},
+	{"id": "linux-usb-storage-disabled", "os": "linux", "kind": "module", "module": "usb-storage"},
+	{"id": "linux-logging-persistent", "os": "linux", "kind": "flags", "section": "logging", "fields": [["rsyslog"], ["journaldPersistent"]], "what": "neither rsyslog is installed nor is journald persistent: logs are lost at reboot"},
+	{"id": "linux-auditd-enabled", "os": "linux", "kind": "flags", "section": "logging", "fields": [["auditd"]], "what": "auditd is not enabled: no kernel audit trail"},
+	{"id": "windows-smb1-disabled", "os": "windows", "kind": "registry", "any": [
+		{"path": `HKLM\SYSTEM\CurrentControlSet\Services\LanmanServer\Parameters`, "name": "SMB1", "op": "eq", "value": 0},
+		{"path": `HKLM\SYSTEM\CurrentControlSet\Services\mrxsmb10`, "name": "Start", "op": "eq", "value": 4},
+	]},
+	{"id": "windows-smb-server-signing", "os": "windows", "kind": "registry", "any": [{"path": `HKLM\SYSTEM\CurrentControlSet\Services\LanmanServer\Parameters`, "name": "RequireSecuritySignature", "op": "eq", "value": 1}]},
+	{"id": "windows-defender-realtime-monitoring", "os": "windows", "kind": "registry", "any": [
+		{"path": `HKLM\SOFTWARE\Policies\Microsoft\Windows Defender\Real-Time Protection`, "name": "DisableRealtimeMonitoring", "op": "eq", "value": 0},
+		{"path": `HKLM\SOFTWARE\Microsoft\Windows Defender\Real-Time Protection`, "name": "DisableRealtimeMonitoring", "op": "eq", "value": 0},
+		{"product": "realTimeProtection", "op": "eq", "value": true},
+	]},
+	{"id": "windows-wdigest-disabled", "os": "windows", "kind": "registry", "any": [{"path": `HKLM\SYSTEM\CurrentControlSet\Control\SecurityProviders\WDigest`, "name": "UseLogonCredential", "op": "eq", "value": 0, "default": 0}]},
+	{"id": "windows-rdp-nla", "os": "windows", "kind": "registry", "any": [{"path": `HKLM\SYSTEM\CurrentControlSet\Control\Terminal Server\WinStations\RDP-Tcp`, "name": "UserAuthentication", "op": "eq", "value": 1}]},
+	{"id": "windows-uac-enabled", "os": "windows", "kind": "registry", "any": [{"path": `HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Policies\System`, "name": "EnableLUA", "op": "eq", "value": 1}]},
+	{"id": "windows-ntlmv2-only", "os": "windows", "kind": "registry", "any": [{"path": `HKLM\SYSTEM\CurrentControlSet\Control\Lsa`, "name": "LmCompatibilityLevel", "op": "eq", "value": 5, "default": 3}]},
+	{"id": "windows-account-lockout-threshold", "os": "windows", "kind": "settings", "section": "accountPolicy", "keys": ["lockoutThreshold"], "op": "between", "value": [1, 10]},
+	{"id": "windows-minimum-password-length", "os": "windows", "kind": "settings", "section": "accountPolicy", "keys": ["minimumPasswordLength"], "op": "ge", "value": 14},
+	{"id": "windows-firewall-domain-enabled", "os": "windows", "kind": "flags", "section": "firewallProfiles", "fields": [["domain", "enabled"]], "what": "the domain firewall profile is disabled"},
+	{"id": "windows-firewall-private-enabled", "os": "windows", "kind": "flags", "section": "firewallProfiles", "fields": [["private", "enabled"]], "what": "the private firewall profile is disabled"},
+	{"id": "windows-firewall-public-enabled", "os": "windows", "kind": "flags", "section": "firewallProfiles", "fields": [["public", "enabled"]], "what": "the public firewall profile is disabled"},
+]
+
+_families := {rule.os | some rule in _rules}
+
+applicable contains r.id if {
+	some r in input.resources
+	agent.has_agent(r)
+}
+
+deny contains {"resource": r.id, "message": sprintf("[%s] %s", [rule.id, res.msg])} if {
+	some r in input.resources
+	agent.has_agent(r)
+	some rule in _rules
+	rule.os == agent.family(r)
+	res := _check(r, rule)
+	res.state == "fail"
+}
+
+unknown contains {"resource": r.id, "message": sprintf("[%s] unknown: %s", [rule.id, res.msg])} if {
+	some r in input.resources
+	agent.has_agent(r)
+	some rule in _rules
+	rule.os == agent.family(r)
+	res := _check(r, rule)
+	res.state == "unknown"
+}
+
+unknown contains {"resource": r.id, "message": msg} if {
+	some r in input.resources
+	agent.has_agent(r)
+	not agent.family(r) in _families
+	msg := _no_rules(agent.family(r))
+}
+
+_no_rules("") := "the snapshot does not report its OS family (host.os.family), so no baseline rules apply"
+
+_no_rules(family) := sprintf("no baseline rules for OS family %q (rules exist for linux and windows)", [family]) if family != ""
+
+# ---------------------------------------------------------------------------------------
+# Evaluation: _check(r, rule) is {"state": "pass"} or {"state": "fail"|"unknown", "msg": ...}.
+# A rule fails when a value it reads fails; otherwise it is unknown when a value it needs
+# is missing; otherwise it passes.
+
+_check(r, rule) := {"state": "unknown", "msg": why} if {
+	why := _section_gap(r, rule)
+} else := {"state": "fail", "msg": concat("; ", problems)} if {
+	problems := _problems(r, rule)
+	count(problems) > 0
+} else := {"state": "unknown", "msg": concat("; ", gaps)} if {
+	gaps := _gaps(r, rule)
+	count(gaps) > 0
+} else := {"state": "pass"}
+
+_section_of := {"file": "files", "accounts": "accounts", "packages": "services", "module": "kernelModules"}
+
+# The snapshot section a rule reads, for every kind but registry (whose alternatives read
+# different sections).
+_section_name(rule) := _section_of[rule.kind]
+
+_section_name(rule) := rule.section if rule.kind in {"settings", "flags"}
+
+_section_gap(r, rule) := agent.unavailable(agent.section(r, ["baseline", name]), concat(".", ["baseline", name])) if {
+	name := _section_name(rule)
+}
+
+_baseline(r, name) := agent.section(r, ["baseline", name])
+
+# The checks of each kind. _problem(r, rule, check) is the set of failing values a check
+# finds, _gap(r, rule, check) the set of values it needs but misses; either is undefined
+# when the check has nothing to say.
+_checks := {
+	"file": ["file-mode", "file-owner", "file-group"],
+	"accounts": ["accounts"],
+	"settings": ["settings"],
+	"packages": ["packages", "services"],
+	"module": ["module-loaded", "module-disabled"],
+	"flags": ["flags"],
+	"registry": ["registry"],
+}
+
+_problems(r, rule) := sort([m |
+	some c in _checks[rule.kind]
+	some m in _problem(r, rule, c)
+])
+
+_gaps(r, rule) := sort([m |
+	some c in _checks[rule.kind]
+	some m in _gap(r, rule, c)
+])
+
+# --- file: mode, owner and group of a file.
+
+_file_entry(r, path) := found[0] if {
+	found := [e |
+		some e in agent.entries(_baseline(r, "files"), "entries")
+		is_object(e)
+		e.path == path
+	]
+	count(found) > 0
+}
+
+_file_present(r, rule) := e if {
+	e := _file_entry(r, rule.path)
+	not util.is_false(e.exists)
+}
+
+_problem(r, rule, "file-mode") := {sprintf("%s has mode %v, expected %s or stricter", [rule.path, e.mode, rule.mode])} if {
+	e := _file_present(r, rule)
+	agent.octal(e.mode)
+	not agent.mode_within(e.mode, rule.mode)
+}
+
+_problem(r, rule, "file-owner") := {sprintf("%s is owned by %s, expected %s", [rule.path, e.owner, rule.owner])} if {
+	e := _file_present(r, rule)
+	is_string(e.owner)
+	not e.owner in {rule.owner, "0"}
+}
+
+_problem(r, rule, "file-group") := {sprintf("%s has group %s, expected %s", [rule.path, e.group, concat(" or ", rule.groups)])} if {
+	e := _file_present(r, rule)
+	is_string(e.group)
+	is_array(rule.groups)
+	not e.group in rule.groups
+	e.group != "0"
+}
+
+_gap(r, rule, "file-mode") := {sprintf("%s not reported", [rule.path])} if {
+	not _file_entry(r, rule.path)
+} else := {sprintf("mode of %s not reported", [rule.path])} if {
+	e := _file_present(r, rule)
+	not agent.octal(e.mode)
+}
+
+# --- accounts: a list of account names that may hold only the allowed names.
+
+_problem(r, rule, "accounts") := {sprintf("%s: %s", [rule.what, concat(", ", extra)])} if {
+	names := _baseline(r, "accounts")[rule.field]
+	is_array(names)
+	extra := sort({sprintf("%v", [n]) | some n in names; not n in rule.allowed})
+	count(extra) > 0
+}
+
+_gap(r, rule, "accounts") := {sprintf("accounts.%s not reported", [rule.field])} if {
+	not is_array(_baseline(r, "accounts")[rule.field])
+}
+
+# --- settings: key/value settings (sysctl, sshd -T, login.defs, account policy).
+
+_values(r, rule) := _baseline(r, rule.section)[rule.field] if rule.field
+
+else := _baseline(r, rule.section)
+
+_setting(r, rule, key) := v if {
+	v := agent.get_ci(_values(r, rule), key)
+	v != null
+} else := rule.default
+
+_expected(rule) := agent.param(rule.param, rule.value) if rule.param
+
+else := rule.value
+
+_label(rule, key) := rule.label if rule.label
+
+else := key
+
+_problem(r, rule, "settings") := {sprintf("%s is %v, expected %s", [_label(rule, key), v, _describe(rule.op, _expected(rule))]) |
+	some key in rule.keys
+	v := _setting(r, rule, key)
+	not _op_ok(rule.op, v, _expected(rule))
+}
+
+_gap(r, rule, "settings") := {sprintf("%s not reported", [_label(rule, key)]) |
+	some key in rule.keys
+	not _setting(r, rule, key)
+}
+
+# --- packages: packages that must not be installed, services that must not be enabled.
+
+_unit(name) := regex.replace(util.lc(name), `[.](service|socket|path|timer)$`, "")
+
+_problem(r, rule, "packages") := {sprintf("installed: %s", [concat(", ", found)])} if {
+	installed := _baseline(r, "services").packages
+	is_array(installed)
+	found := sort({p | some p in installed; util.lc(p) in rule.packages})
+	count(found) > 0
+}
+
+_problem(r, rule, "services") := {sprintf("enabled: %s", [concat(", ", found)])} if {
+	enabled := _baseline(r, "services").enabled
+	is_array(enabled)
+	wanted := {_unit(s) | some s in rule.services}
+	found := sort({s | some s in enabled; _unit(s) in wanted})
+	count(found) > 0
+}
+
+_gap(r, rule, "packages") := {"installed packages not reported"} if {
+	count(rule.packages) > 0
+	not is_array(_baseline(r, "services").packages)
+}
+
+_gap(r, rule, "services") := {"enabled services not reported"} if {
+	not is_array(_baseline(r, "services").enabled)
+}
+
+# --- module: a kernel module that must be disabled (install /bin/true or blacklisted)
+# and not loaded. usb-storage and usb_storage are the same module.
+
+_module(name) := replace(util.lc(name), "-", "_")
+
+_modules(r, field) := {_module(m) | some m in mods} if {
+	mods := _baseline(r, "kernelModules")[field]
+	is_array(mods)
+}
+
+_problem(r, rule, "module-loaded") := {sprintf("kernel module %s is loaded", [rule.module])} if {
+	_module(rule.module) in _modules(r, "loaded")
+}
+
+_problem(r, rule, "module-disabled") := {sprintf("kernel module %s is not disabled", [rule.module])} if {
+	not _module(rule.module) in _modules(r, "disabled")
+	_modules(r, "disabled")
+}
+
+_gap(r, rule, "module-disabled") := {"disabled kernel modules not reported"} if {
+	not _modules(r, "disabled")
+}
+
+# --- flags: booleans of which one must be true.
+
+_flag(r, rule, path) := object.get(_baseline(r, rule.section), path, null) if is_object(_baseline(r, rule.section))
+
+else := null
+
+_problem(r, rule, "flags") := {rule.what} if {
+	count([path | some path in rule.fields; not util.is_false(_flag(r, rule, path))]) == 0
+}
+
+_gap(r, rule, "flags") := {sprintf("%s not reported", [concat(".", array.concat([rule.section], path))]) |
+	some path in rule.fields
+	not util.is_false(_flag(r, rule, path))
+} if not _flags_pass(r, rule)
+
+_flags_pass(r, rule) if {
+	some path in rule.fields
+	util.is_true(_flag(r, rule, path))
+}
+
+# --- registry: alternatives, of which one must pass. Each alternative is a registry value
+# or a field of the endpoint protection products.
+
+_problem(r, rule, "registry") := _registry_outcomes(r, rule, "fail") if not _registry_pass(r, rule)
+
+_gap(r, rule, "registry") := _registry_outcomes(r, rule, "unknown") if not _registry_pass(r, rule)
+
+_registry_outcomes(r, rule, state) := {res.msg |
+	some alt in rule.any
+	some res in _alternative(r, alt)
+	res.state == state
+}
+
+_registry_pass(r, rule) if {
+	some alt in rule.any
+	some res in _alternative(r, alt)
+	res.state == "pass"
+}
+
+_alt_name(alt) := sprintf(`%s\%s`, [alt.path, alt.name])
+
+# _alternative(r, alt) is a set of outcomes (one per product for a product field).
+_alternative(r, alt) := {{"state": "unknown", "msg": why}} if {
+	alt.path
+	why := agent.unavailable(agent.registry(r), "baseline.registry")
+} else := {_outcome(alt, _alt_name(alt), v)} if {
+	alt.path
+	v := _registry_value(r, alt)
+} else := {{"state": "unknown", "msg": sprintf("%s not reported", [_alt_name(alt)])}} if {
+	alt.path
+}
+
+_alternative(r, alt) := {{"state": "unknown", "msg": why}} if {
+	alt.product
+	why := agent.unavailable(agent.section(r, ["endpointProtection"]), "endpointProtection")
+} else := outcomes if {
+	alt.product
+	outcomes := {_outcome(alt, sprintf("%s %s", [_product_name(p), alt.product]), p[alt.product]) |
+		some p in agent.entries(agent.section(r, ["endpointProtection"]), "products")
+		is_object(p)
+		p[alt.product] != null
+	}
+	count(outcomes) > 0
+} else := {{"state": "unknown", "msg": sprintf("no endpoint protection product reports %s", [alt.product])}} if {
+	alt.product
+}
+
+_registry_value(r, alt) := v if {
+	v := agent.registry_value(agent.registry(r), alt.path, alt.name)
+	v != null
+} else := alt.default
+
+_product_name(p) := p.name if is_string(p.name)
+
+else := "unnamed product"
+
+_outcome(alt, name, v) := {"state": "pass"} if _op_ok(alt.op, v, alt.value)
+
+else := {"state": "fail", "msg": sprintf("%s is %v, expected %s", [name, v, _describe(alt.op, alt.value)])}
+
+# --- comparisons
+
+_op_ok("eq", v, want) if agent.num(v) == want
+
+_op_ok("eq", v, want) if {
+	is_string(want)
+	util.lc(v) == lower(want)
+}
+
+_op_ok("eq", v, true) if util.is_true(v)
+
+_op_ok("le", v, want) if agent.num(v) <= want
+
+_op_ok("ge", v, want) if agent.num(v) >= want
+
+_op_ok("gt", v, want) if agent.num(v) > want
+
+_op_ok("between", v, [low, high]) if {
+	agent.num(v) >= low
+	agent.num(v) <= high
+}
+
+_op_ok("mask", v, want) if {
+	need := agent.octal(want)
+	bits.and(agent.octal(v), need) == need
+}
+
+_describe("eq", want) := sprintf("%v", [want])
+
+_describe("le", want) := sprintf("at most %v", [want])
+
+_describe("ge", want) := sprintf("at least %v", [want])
+
+_describe("gt", want) := sprintf("more than %v", [want])
+
+_describe("between", [low, high]) := sprintf("between %v and %v", [low, high])
+
+_describe("mask", want) := sprintf("%v or stricter", [want])
