@@ -281,10 +281,10 @@ pub(crate) fn probe(ctx: &Ctx, zone: &LocalZone) -> (Value, Probe) {
             reasons.push(r);
         }
     }
-    let src = LOGS.first().copied().unwrap_or_default();
+    let tried = format!("{}, {source}", LOGS.join(", "));
     (
         Value::Null,
-        Probe::unknown("auth-events", src, reasons.join("; ")),
+        Probe::unknown("auth-events", tried, reasons.join("; ")),
     )
 }
 
