@@ -127,3 +127,6 @@ pub fn collect(opts: &CollectOptions, host: &dyn HostAccess) -> Value {
         "events": events,
     })
 }
+
+#[cfg(test)]
+mod tests;
