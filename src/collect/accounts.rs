@@ -76,4 +76,19 @@ mod tests {
         );
         assert_eq!(names.into_iter().collect::<Vec<_>>(), ["guest"]);
     }
+
+    #[test]
+    fn uid0_and_empty_passwords_from_passwd_and_shadow() {
+        use crate::collect::testutil::{ctx, host};
+        let (_d, h) = host(&[
+            ("/etc/passwd", "root:x:0:0::/root:/bin/sh\nop:x:0:0::/root:/bin/sh\nnopw::1001:1001::/home/nopw:/bin/sh\nguest:x:1002:1002::/home/guest:/bin/sh\n"),
+            ("/etc/shadow", "root:!:1::::::\nop:*:1::::::\nguest::1::::::\n"),
+        ]);
+        let c = ctx(&h, false);
+        let (v, probes) = probe(&c, &Users::load(&c));
+        assert_eq!(v["uid0"], json!(["op", "root"]));
+        assert_eq!(v["emptyPassword"], json!(["guest", "nopw"]));
+        assert_eq!(v["users"], 4);
+        assert!(probes.iter().all(Probe::is_ok));
+    }
 }

@@ -276,4 +276,35 @@ mod tests {
             "/home/bob//.k/1000%"
         );
     }
+
+    #[test]
+    fn keys_of_every_home_and_unreadable_files() {
+        use crate::collect::testutil::{ctx, host};
+        let key = format!("ssh-ed25519 {KEY} deploy@ci\n");
+        let (_d, h) = host(&[
+            ("/etc/passwd", "root:x:0:0::/root:/bin/sh\ndeploy:x:1000:1000::/home/deploy:/bin/sh\nnobody:x:65534:65534::/nonexistent:/bin/false\n"),
+            ("/home/deploy/.ssh/authorized_keys", &key),
+            ("/home/deploy/.ssh/authorized_keys2", "# nothing\n"),
+            ("/root/.ssh/authorized_keys", &key),
+        ]);
+        let h = h.deny("/root");
+        let c = ctx(&h, false);
+        let (keys, unreadable, p) = probe(&c, &Users::load(&c), None);
+        assert_eq!(keys.as_array().unwrap().len(), 1);
+        assert_eq!(keys[0]["user"], "deploy");
+        assert_eq!(unreadable[0]["path"], "/root/.ssh/authorized_keys");
+        assert_eq!(unreadable.as_array().unwrap().len(), 2);
+        assert_eq!(
+            p.reason.as_deref(),
+            Some("cannot read /root/.ssh/authorized_keys: permission denied (run as root for every user's authorized_keys) and 1 more")
+        );
+        let settings: BTreeMap<String, String> = [(
+            "authorizedkeysfile".to_string(),
+            "/etc/ssh/keys/%u".to_string(),
+        )]
+        .into();
+        let (keys, _, p) = probe(&c, &Users::load(&c), Some(&settings));
+        assert!(p.is_ok());
+        assert_eq!(keys, json!([]));
+    }
 }

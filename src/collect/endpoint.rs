@@ -283,4 +283,49 @@ mod tests {
         assert_eq!(as_bool(field(&h, "behavior_monitoring")), Some(true));
         assert_eq!(as_bool(field(&h, "passive_mode_enabled")), None);
     }
+
+    #[test]
+    fn clamav_and_presence_only_products() {
+        use crate::collect::testutil::{ctx, host, NOW};
+        use crate::collect::FileInfo;
+        let (_d, h) = host(&[
+            ("/usr/bin/clamscan", ""),
+            ("/var/lib/clamav/daily.cvd", ""),
+            ("/opt/CrowdStrike/falconctl", ""),
+        ]);
+        let sig = FileInfo {
+            mode: 0o644,
+            uid: 0,
+            gid: 0,
+            is_dir: false,
+            modified: Some(NOW - 9 * 86_400 - 60),
+        };
+        let h = h.with_file_info("/var/lib/clamav/daily.cvd", sig);
+        let enabled: BTreeSet<String> = ["clamav-daemon.service".to_string()].into();
+        let (v, probe) = probe(&ctx(&h, false), &Err((None, "none".into())), Some(&enabled));
+        assert!(probe.is_ok());
+        let products = v["products"].as_array().unwrap();
+        assert_eq!(products.len(), 2);
+        assert_eq!(products[0]["name"], "ClamAV");
+        assert_eq!(products[0]["version"], Value::Null);
+        assert_eq!(products[0]["enabled"], true);
+        assert_eq!(products[0]["realTimeProtection"], false);
+        assert_eq!(products[0]["signatureAgeDays"], 9);
+        assert_eq!(products[1]["name"], "CrowdStrike Falcon");
+        assert_eq!(products[1]["enabled"], false);
+    }
+
+    #[test]
+    fn mdatp_without_commands_is_present_with_a_reason() {
+        use crate::collect::testutil::{ctx, host};
+        let (_d, h) = host(&[("/opt/microsoft/mdatp/", "")]);
+        let (v, _) = probe(&ctx(&h, false), &Err((None, "none".into())), None);
+        let p = &v["products"][0];
+        assert_eq!(p["name"], "Microsoft Defender for Endpoint");
+        assert_eq!(p["realTimeProtection"], Value::Null);
+        assert_eq!(
+            p["reason"],
+            "`mdatp health --output json` not run: commands are disabled"
+        );
+    }
 }

@@ -363,4 +363,31 @@ mod tests {
         assert_eq!(ev.len(), 1);
         assert_eq!(ev[0]["time"], "2026-11-25T22:10:00Z");
     }
+
+    #[test]
+    fn logs_first_then_the_journal() {
+        use crate::collect::testutil::{ctx, host};
+        let line =
+            "Nov 25 21:58:02 h sshd[1]: Failed password for root from 10.0.0.1 port 1 ssh2\n";
+        let (_d, h) = host(&[("/var/log/secure", line)]);
+        let (v, p) = probe(&ctx(&h, false), &LocalZone::Utc);
+        assert_eq!(
+            (p.source.as_str(), v.as_array().unwrap().len()),
+            ("/var/log/secure", 1)
+        );
+
+        let journal = r#"{"__REALTIME_TIMESTAMP":"1795644600000000","SYSLOG_IDENTIFIER":"sshd-session","MESSAGE":"Accepted publickey for deploy from 10.20.0.5 port 1 ssh2"}"#;
+        let (_d, h) = host(&[("/etc/hostname", "x")]);
+        let h = h.with_output("journalctl", JOURNAL_ARGS, 0, journal);
+        let (v, p) = probe(&ctx(&h, true), &LocalZone::Utc);
+        assert!(p.is_ok());
+        assert_eq!(v[0]["user"], "deploy");
+
+        let (v, p) = probe(&ctx(&h, false), &LocalZone::Utc);
+        assert_eq!(v, Value::Null);
+        assert_eq!(
+            p.reason.as_deref(),
+            Some("no /var/log/auth.log or /var/log/secure; `journalctl -u ssh.service -u sshd.service -o json --no-pager -n 10000` not run: commands are disabled")
+        );
+    }
 }

@@ -68,3 +68,58 @@ pub(crate) fn probe(ctx: &Ctx, users: &Users) -> (Value, Probe) {
     fields.insert("entries".into(), json!(entries));
     (section(&[&probe], fields), probe)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::collect::testutil::{ctx, host};
+    use crate::collect::FileInfo;
+
+    #[test]
+    fn modes_owners_and_missing_paths() {
+        let (_d, h) = host(&[
+            (
+                "/etc/passwd",
+                "root:x:0:0::/root:/bin/sh\nsyslog:x:104:110::/home/syslog:/usr/sbin/nologin\n",
+            ),
+            ("/etc/group", "root:x:0:\nadm:x:4:\n"),
+            ("/var/log/", ""),
+        ]);
+        let info = FileInfo {
+            mode: 0o2775,
+            uid: 104,
+            gid: 4,
+            is_dir: true,
+            modified: None,
+        };
+        let h = h.with_file_info("/var/log", info).deny("/etc/ssh");
+        let c = ctx(&h, false);
+        let (v, probe) = probe(&c, &Users::load(&c));
+        assert!(probe.is_ok());
+        let entry = |p: &str| {
+            v["entries"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|e| e["path"] == p)
+                .unwrap()
+                .clone()
+        };
+        let log = entry("/var/log");
+        assert_eq!(
+            (
+                log["mode"].as_str(),
+                log["owner"].as_str(),
+                log["group"].as_str()
+            ),
+            (Some("2775"), Some("syslog"), Some("adm"))
+        );
+        assert_eq!(entry("/etc/shadow")["exists"], false);
+        let denied = entry("/etc/ssh/sshd_config");
+        assert_eq!(denied["exists"], Value::Null);
+        assert_eq!(
+            denied["reason"],
+            "cannot stat /etc/ssh/sshd_config: permission denied"
+        );
+    }
+}

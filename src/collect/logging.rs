@@ -142,4 +142,37 @@ mod tests {
         assert_eq!(and(Some(true), None), None);
         assert_eq!(and(Some(false), None), Some(false));
     }
+
+    #[test]
+    fn journald_drop_ins_override_and_auto_follows_the_folder() {
+        use crate::collect::packages;
+        use crate::collect::testutil::{ctx, host};
+        let (_d, h) = host(&[
+            (
+                "/etc/systemd/journald.conf",
+                "[Journal]\nStorage=volatile\n",
+            ),
+            (
+                "/usr/lib/systemd/journald.conf.d/10-vendor.conf",
+                "[Journal]\nStorage=persistent\n",
+            ),
+            (
+                "/etc/systemd/journald.conf.d/90-local.conf",
+                "[Journal]\nStorage=auto\n",
+            ),
+            ("/var/log/journal/", ""),
+            (
+                packages::DPKG_STATUS,
+                "Package: rsyslog\nStatus: install ok installed\nVersion: 8\n",
+            ),
+        ]);
+        let c = ctx(&h, false);
+        let (v, probe) = probe(&c, &packages::load(&c), None);
+        assert!(probe.is_ok());
+        assert_eq!(v["journaldStorage"], "auto");
+        assert_eq!(v["journaldPersistent"], true);
+        // Installed, but whether it is enabled is unknown.
+        assert_eq!(v["rsyslog"], Value::Null);
+        assert_eq!(v["auditd"], false);
+    }
 }

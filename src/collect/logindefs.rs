@@ -64,4 +64,18 @@ mod tests {
         assert_eq!(v["PASS_MAX_DAYS"], "99999");
         assert_eq!(v["UMASK"], "027");
     }
+
+    #[test]
+    fn unset_keys_are_null_and_a_missing_file_is_unknown() {
+        use crate::collect::testutil::{ctx, host};
+        let (_d, h) = host(&[("/etc/login.defs", "UMASK 077\n")]);
+        let (v, p) = probe(&ctx(&h, false));
+        assert!(p.is_ok());
+        assert_eq!(v["values"]["UMASK"], "077");
+        assert_eq!(v["values"]["PASS_MAX_DAYS"], Value::Null);
+        let (_d, h) = host(&[("/etc/hostname", "x")]);
+        let (v, _) = probe(&ctx(&h, false));
+        assert_eq!(v["status"], "unknown");
+        assert_eq!(v["reason"], "cannot read /etc/login.defs: not found");
+    }
 }

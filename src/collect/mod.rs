@@ -17,6 +17,7 @@ mod endpoint;
 mod events;
 mod fake;
 mod files;
+mod glob;
 mod host;
 mod logging;
 mod logindefs;
@@ -130,3 +131,5 @@ pub fn collect(opts: &CollectOptions, host: &dyn HostAccess) -> Value {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod testutil;

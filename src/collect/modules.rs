@@ -155,4 +155,33 @@ mod tests {
         assert_eq!(watched(&d.install), ["cramfs", "usb-storage"]);
         assert_eq!(watched(&d.blacklist), ["dccp"]);
     }
+
+    #[test]
+    fn modprobe_folders_and_proc_modules() {
+        use crate::collect::testutil::{ctx, host};
+        let (_d, h) = host(&[
+            (
+                "/etc/modprobe.d/cis.conf",
+                "install usb-storage /bin/true\n",
+            ),
+            ("/etc/modprobe.d/ignored.txt", "install sctp /bin/true\n"),
+            ("/usr/lib/modprobe.d/vendor.conf", "blacklist tipc\n"),
+            (
+                "/proc/modules",
+                "usb_storage 81920 0 - Live 0x0\nsctp 1 0 - Live 0x0\n",
+            ),
+        ]);
+        let (v, probes) = probe(&ctx(&h, false));
+        assert_eq!(v["disabled"], json!(["tipc", "usb-storage"]));
+        assert_eq!(v["loaded"], json!(["sctp", "usb_storage"]));
+        assert!(probes.iter().all(Probe::is_ok));
+        let h = h.deny("/etc/modprobe.d/cis.conf");
+        let (v, probes) = probe(&ctx(&h, false));
+        assert_eq!(v["disabled"], Value::Null);
+        assert_eq!(v["status"], "ok");
+        assert_eq!(
+            probes[0].reason.as_deref(),
+            Some("cannot read /etc/modprobe.d/cis.conf: permission denied")
+        );
+    }
 }

@@ -233,4 +233,40 @@ mod tests {
         let v6: Vec<String> = v6.iter().map(ToString::to_string).collect();
         assert_eq!(v6, ["fe80::20d:3aff:fe12:3456"]);
     }
+
+    #[test]
+    fn host_identity_from_files_without_commands() {
+        use crate::collect::testutil::{ctx, host};
+        let (_d, h) = host(&[
+            ("/usr/lib/os-release", "ID=fedora\nVERSION_ID=41\n"),
+            ("/proc/sys/kernel/hostname", "box\n"),
+            ("/etc/machine-id", "not-an-id\n"),
+            (
+                "/proc/net/fib_trie",
+                "Main:\n     |-- 192.168.1.9\n        /32 host LOCAL\n",
+            ),
+        ]);
+        let (v, probes) = probe(&ctx(&h, false), None);
+        assert_eq!(v["hostname"], "box");
+        assert_eq!(v["os"]["id"], "fedora");
+        assert_eq!(v["machineId"], Value::Null);
+        assert_eq!(v["os"]["kernel"], Value::Null);
+        assert_eq!(v["addresses"], json!(["192.168.1.9"]));
+        assert!(probes.iter().all(Probe::is_ok), "{probes:?}");
+        assert_eq!(probes[0].source, "/usr/lib/os-release");
+    }
+
+    #[test]
+    fn missing_os_release_is_unknown() {
+        use crate::collect::testutil::{ctx, host};
+        let (_d, h) = host(&[("/etc/hostname", "box\n")]);
+        let (v, probes) = probe(&ctx(&h, false), Some("/subscriptions/x"));
+        assert_eq!(v["hostname"], "box");
+        assert_eq!(v["resourceId"], "/subscriptions/x");
+        assert_eq!(
+            probes[0].reason.as_deref(),
+            Some("cannot read /etc/os-release: not found")
+        );
+        assert_eq!(v["addresses"], Value::Null);
+    }
 }

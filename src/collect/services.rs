@@ -167,3 +167,59 @@ fn enabled_units(ctx: &Ctx) -> (Option<BTreeSet<String>>, Probe) {
 pub(crate) fn any_enabled(enabled: Option<&BTreeSet<String>>, units: &[&str]) -> Option<bool> {
     enabled.map(|set| units.iter().any(|u| set.contains(*u)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::collect::packages;
+    use crate::collect::testutil::{ctx, host};
+
+    #[test]
+    fn enabled_units_from_wants_folders_and_packages_from_dpkg() {
+        let (_d, h) = host(&[
+            ("/etc/systemd/system/multi-user.target.wants/ssh.service", ""),
+            ("/etc/systemd/system/sockets.target.requires/avahi-daemon.socket", ""),
+            ("/etc/systemd/system/sshd.service", ""),
+            (packages::DPKG_STATUS, "Package: xinetd\nStatus: install ok installed\nVersion: 1\n\nPackage: vim\nStatus: install ok installed\nVersion: 9\n"),
+        ]);
+        let c = ctx(&h, false);
+        let (v, probes, enabled) = probe(&c, &packages::load(&c));
+        assert_eq!(v["enabled"], json!(["avahi-daemon.socket", "ssh.service"]));
+        assert_eq!(v["packages"], json!(["xinetd"]));
+        assert!(probes.iter().all(Probe::is_ok));
+        assert_eq!(any_enabled(enabled.as_ref(), &["ssh.service"]), Some(true));
+    }
+
+    #[test]
+    fn systemctl_is_preferred_and_failures_fall_back_to_files() {
+        let (_d, h) = host(&[(
+            "/etc/systemd/system/multi-user.target.wants/cron.service",
+            "",
+        )]);
+        let h = h.with_output(
+            "systemctl",
+            SYSTEMCTL,
+            0,
+            "cron.service enabled enabled\nssh.service enabled enabled\n",
+        );
+        let c = ctx(&h, true);
+        let (v, probes, _) = probe(&c, &packages::load(&c));
+        assert_eq!(v["enabled"], json!(["cron.service", "ssh.service"]));
+        assert!(probes[0].source.starts_with("systemctl"));
+        assert_eq!(v["packages"], Value::Null);
+        let (_d, h) = host(&[("/etc/hostname", "x")]);
+        let c = ctx(&h, true);
+        let (v, probes, enabled) = probe(&c, &packages::load(&c));
+        assert_eq!(v["enabled"], Value::Null);
+        assert!(enabled.is_none());
+        assert_eq!(
+            probes[0].reason.as_deref(),
+            Some("`systemctl list-unit-files --state=enabled --no-legend --no-pager` not run: systemctl is not installed; cannot read /etc/systemd/system: not found")
+        );
+    }
+
+    #[test]
+    fn the_package_list_is_sorted() {
+        assert!(PACKAGES_OF_INTEREST.windows(2).all(|w| w[0] < w[1]));
+    }
+}

@@ -21,6 +21,7 @@ use std::io;
 
 use serde_json::{json, Map, Value};
 
+use super::glob::glob;
 use super::probe::{cannot_read, section, Ctx, Probe};
 
 pub(crate) const CONFIG: &str = "/etc/ssh/sshd_config";
@@ -368,111 +369,14 @@ pub(crate) fn split_line(line: &str) -> Option<(String, Vec<String>)> {
     Some((key, args))
 }
 
-/// Expands a path whose components may hold `*`, `?` and `[...]`; sorted, like glob(3).
-pub(crate) fn glob(ctx: &Ctx, pattern: &str) -> Vec<String> {
-    let mut current = vec![String::new()];
-    for part in pattern.split('/').filter(|p| !p.is_empty()) {
-        let mut next = Vec::new();
-        for base in &current {
-            if part.contains(['*', '?', '[']) {
-                let dir = if base.is_empty() {
-                    "/".to_string()
-                } else {
-                    base.clone()
-                };
-                for entry in ctx.list(&dir).unwrap_or_default() {
-                    let name = entry.rsplit('/').next().unwrap_or_default();
-                    if !name.starts_with('.') && wildcard(part, name) {
-                        next.push(entry);
-                    }
-                }
-            } else {
-                next.push(format!("{base}/{part}"));
-            }
-        }
-        current = next;
-    }
-    current.retain(|p| ctx.metadata(p).is_ok_and(|m| !m.is_dir));
-    current.sort();
-    current
-}
-
-/// fnmatch for one path component: `*`, `?` and bracket classes.
-pub(crate) fn wildcard(pattern: &str, name: &str) -> bool {
-    let p: Vec<char> = pattern.chars().collect();
-    let n: Vec<char> = name.chars().collect();
-    matches_at(&p, &n)
-}
-
-fn matches_at(p: &[char], n: &[char]) -> bool {
-    match p.split_first() {
-        None => n.is_empty(),
-        Some(('*', rest)) => {
-            (0..=n.len()).any(|i| n.get(i..).is_some_and(|tail| matches_at(rest, tail)))
-        }
-        Some(('?', rest)) => n
-            .split_first()
-            .is_some_and(|(_, tail)| matches_at(rest, tail)),
-        Some(('[', rest)) => {
-            let Some(close) = rest.iter().skip(1).position(|c| *c == ']').map(|i| i + 1) else {
-                return n.first() == Some(&'[') && matches_at(rest, n.get(1..).unwrap_or_default());
-            };
-            let (class, after) = rest.split_at(close);
-            let after = after.get(1..).unwrap_or_default();
-            let (negate, class) = match class.split_first() {
-                Some(('!' | '^', c)) => (true, c),
-                _ => (false, class),
-            };
-            let Some((c, tail)) = n.split_first() else {
-                return false;
-            };
-            let mut hit = false;
-            let mut i = 0;
-            while let Some(lo) = class.get(i) {
-                if class.get(i + 1) == Some(&'-') && class.get(i + 2).is_some() {
-                    let hi = class.get(i + 2).copied().unwrap_or(*lo);
-                    hit |= (*lo..=hi).contains(c);
-                    i += 3;
-                } else {
-                    hit |= lo == c;
-                    i += 1;
-                }
-            }
-            hit != negate && matches_at(after, tail)
-        }
-        Some((c, rest)) => n
-            .split_first()
-            .is_some_and(|(d, tail)| c == d && matches_at(rest, tail)),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::collect::fake::FakeHost;
-
-    fn ctx(host: &FakeHost) -> Ctx<'_> {
-        Ctx {
-            host,
-            run_commands: false,
-            now: None,
-        }
-    }
-
-    fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
-        let dir = tempfile::tempdir().unwrap();
-        for (path, text) in files {
-            let p = dir.path().join(path.trim_start_matches('/'));
-            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-            std::fs::write(p, text).unwrap();
-        }
-        dir
-    }
+    use crate::collect::testutil::{ctx, host};
 
     fn settings(files: &[(&str, &str)]) -> (BTreeMap<String, String>, usize) {
-        let dir = tree(files);
-        let host = FakeHost::new(dir.path());
-        let (v, probe, s) = probe(&ctx(&host));
+        let (_dir, host) = host(files);
+        let (v, probe, s) = probe(&ctx(&host, false));
         assert!(probe.is_ok(), "{probe:?}");
         (
             s.unwrap(),
@@ -562,12 +466,12 @@ mod tests {
 
     #[test]
     fn an_unreadable_include_makes_the_probe_unknown() {
-        let dir = tree(&[
+        let (_dir, host) = host(&[
             (CONFIG, "Include sshd_config.d/*.conf\n"),
             ("/etc/ssh/sshd_config.d/a.conf", "X11Forwarding yes\n"),
         ]);
-        let host = FakeHost::new(dir.path()).deny("/etc/ssh/sshd_config.d/a.conf");
-        let (v, probe, s) = probe(&ctx(&host));
+        let host = host.deny("/etc/ssh/sshd_config.d/a.conf");
+        let (v, probe, s) = probe(&ctx(&host, false));
         assert!(s.is_none());
         assert_eq!(v["status"], "unknown");
         assert!(probe
@@ -578,20 +482,25 @@ mod tests {
 
     #[test]
     fn no_sshd_means_not_installed() {
-        let dir = tree(&[("/etc/hostname", "x\n")]);
-        let host = FakeHost::new(dir.path());
-        let (v, probe, _) = probe(&ctx(&host));
+        let (_dir, host) = host(&[("/etc/hostname", "x\n")]);
+        let (v, probe, _) = probe(&ctx(&host, false));
         assert!(probe.is_ok());
         assert_eq!(v["installed"], false);
         assert_eq!(v["settings"], Value::Null);
     }
 
     #[test]
-    fn wildcards_and_times() {
-        assert!(wildcard("*.conf", "50-cloud.conf"));
-        assert!(!wildcard("*.conf", "README"));
-        assert!(wildcard("[0-9]?-*", "50-x"));
-        assert!(!wildcard("[!0-9]*", "5"));
+    fn sshd_t_wins_when_it_runs() {
+        let (_dir, host) = host(&[(CONFIG, "PermitRootLogin yes\n")]);
+        let host = host.with_output("sshd", &["-T"], 0, "permitrootlogin no\nport 22\n");
+        let (v, probe, s) = probe(&ctx(&host, true));
+        assert_eq!(probe.source, "sshd -T");
+        assert_eq!(v["source"], "sshd -T");
+        assert_eq!(s.unwrap()["permitrootlogin"], "no");
+    }
+
+    #[test]
+    fn times_and_quoting() {
         assert_eq!(seconds("1h30m"), Some(5400));
         assert_eq!(seconds("120"), Some(120));
         assert_eq!(seconds("2x"), None);

@@ -81,4 +81,18 @@ mod tests {
             "/proc/sys/net/ipv4/conf/all/rp_filter"
         );
     }
+
+    #[test]
+    fn values_are_read_and_missing_ones_are_null() {
+        use crate::collect::testutil::{ctx, host};
+        let (_d, h) = host(&[
+            ("/proc/sys/kernel/randomize_va_space", "2\n"),
+            ("/proc/sys/fs/suid_dumpable", "0\t\n"),
+        ]);
+        let (v, probe) = probe(&ctx(&h, false));
+        assert!(probe.is_ok());
+        assert_eq!(v["values"]["kernel.randomize_va_space"], "2");
+        assert_eq!(v["values"]["fs.suid_dumpable"], "0");
+        assert_eq!(v["values"]["net.ipv4.ip_forward"], Value::Null);
+    }
 }

@@ -365,4 +365,62 @@ mod tests {
         assert_eq!(sec.get("openssl-libs"), Some(&"critical"));
         assert!(!sec.contains_key("tzdata"));
     }
+
+    use crate::collect::packages;
+    use crate::collect::testutil::{ctx, host};
+
+    #[test]
+    fn a_missing_reboot_file_means_false_only_when_something_writes_it() {
+        let status = "Package: openssl\nStatus: install ok installed\nVersion: 3.0.14\n";
+        let (_d, h) = host(&[(packages::DPKG_STATUS, status)]);
+        let c = ctx(&h, false);
+        let (v, probes) = probe(&c, &packages::load(&c));
+        assert_eq!(v["rebootRequired"], Value::Null);
+        assert_eq!(v["pending"], Value::Null);
+        assert_eq!(v["status"], "unknown");
+        assert!(probes.iter().all(|p| !p.is_ok()));
+        let (_d, h) = host(&[
+            (packages::DPKG_STATUS, status),
+            ("/etc/kernel/postinst.d/unattended-upgrades", ""),
+        ]);
+        let h = h.with_output(
+            "apt-get",
+            APT_ARGS,
+            0,
+            "Inst openssl [3.0.14] (3.0.15 Debian-Security:12/stable-security [amd64])\n",
+        );
+        let c = ctx(&h, true);
+        let (v, probes) = probe(&c, &packages::load(&c));
+        assert_eq!(v["rebootRequired"], false);
+        assert_eq!(v["pending"][0]["installed"], "3.0.14");
+        assert!(probes.iter().all(Probe::is_ok));
+    }
+
+    #[test]
+    fn a_failing_simulation_is_unknown_with_its_stderr() {
+        let (_d, h) = host(&[(packages::DPKG_STATUS, "")]);
+        let out = crate::collect::CommandOutput {
+            status: Some(100),
+            stdout: Vec::new(),
+            stderr: b"E: The package lists or status file could not be parsed or opened.\n"
+                .to_vec(),
+        };
+        let h = h.with_command("apt-get", APT_ARGS, out);
+        let c = ctx(&h, true);
+        let (v, probes) = probe(&c, &packages::load(&c));
+        assert_eq!(v["pending"], Value::Null);
+        assert_eq!(
+            probes[0].reason.as_deref(),
+            Some("`apt-get -s -q -o Debug::NoLocking=true dist-upgrade` exited with 100: E: The package lists or status file could not be parsed or opened.")
+        );
+    }
+
+    #[test]
+    fn no_package_database_at_all() {
+        let (_d, h) = host(&[("/etc/hostname", "x")]);
+        let c = ctx(&h, true);
+        let (v, _) = probe(&c, &packages::load(&c));
+        assert_eq!(v["manager"], Value::Null);
+        assert_eq!(v["installedPackages"], Value::Null);
+    }
 }
