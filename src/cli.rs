@@ -78,6 +78,31 @@ pub enum Command {
     Policies(PoliciesCommand),
     /// Compare two JSON reports: score change, new, resolved and changed findings.
     Diff(DiffArgs),
+    /// Collect this host's security state as an agent snapshot (read-only; no network).
+    Collect(CollectArgs),
+}
+
+/// `posture collect`.
+#[derive(Debug, Args)]
+pub struct CollectArgs {
+    /// Write the snapshot to FILE (atomically) instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Overwrite FILE if it exists.
+    #[arg(long)]
+    pub force: bool,
+    /// The Azure resource id of this machine, so assessments attach the snapshot to its VM.
+    #[arg(long, value_name = "ID")]
+    pub resource_id: Option<String>,
+    /// Read a mounted image or another root instead of `/` (commands are not run then).
+    #[arg(long, value_name = "DIR", default_value = "/")]
+    pub root: PathBuf,
+    /// Do not run any command (sshd -T, apt-get -s, systemctl, ...): files only.
+    #[arg(long)]
+    pub no_commands: bool,
+    /// collectedAt (RFC 3339); default: now.
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
 }
 
 /// Output of `diff`.

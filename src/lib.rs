@@ -15,6 +15,7 @@
 pub mod assess;
 pub mod assets;
 pub mod cli;
+pub mod collect;
 pub mod commands;
 pub mod config;
 pub mod diag;

@@ -71,10 +71,11 @@ pub fn run(
     }
     if !cli.global.quiet {
         let text = format!(
-            "valid: {} inventory file{} ({} resources), {} config file{}, {} polic{}\n",
+            "valid: {} input file{} ({} resources, {} agent snapshots), {} config file{}, {} polic{}\n",
             inventory.inputs.len(),
             if inventory.inputs.len() == 1 { "" } else { "s" },
             inventory.resources.len(),
+            inventory.snapshots.len(),
             configs.len(),
             if configs.len() == 1 { "" } else { "s" },
             policies,

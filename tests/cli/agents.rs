@@ -217,3 +217,85 @@ fn agent_policies_on_hardened_neglected_windows_and_stale_hosts() {
     }
     snapshot("agents__four_hosts", &lines.join("\n"), None);
 }
+
+/// `posture collect` on the machine running the tests, then an assessment of the snapshot
+/// with the bundled machine policies: structure, not this machine's values.
+#[test]
+fn collect_on_this_machine_then_assess_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let host = dir.path().join("host.json");
+    let run = posture(&["collect", "-o", host.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    let snapshot: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&host).unwrap()).unwrap();
+    let schema: serde_json::Value =
+        serde_json::from_str(include_str!("../../schemas/agent-snapshot.schema.json")).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&snapshot)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert_eq!(snapshot["kind"], "posture-agent-snapshot");
+    for probe in snapshot["probes"].as_array().unwrap() {
+        let status = probe["status"].as_str().unwrap();
+        assert!(status == "ok" || status == "unknown", "{probe}");
+        if status == "unknown" {
+            assert!(
+                probe["reason"].as_str().is_some_and(|r| !r.is_empty()),
+                "an unknown probe says why: {probe}"
+            );
+        }
+    }
+    // writing again without --force keeps the file
+    let again = posture(&["collect", "-o", host.to_str().unwrap()]);
+    assert_eq!(again.code, 2);
+
+    let now = snapshot["collectedAt"].as_str().unwrap().to_string();
+    let assess = posture(&[
+        "assess",
+        "tests/fixtures/estate/inventory.json",
+        "--agents",
+        host.to_str().unwrap(),
+        "-f",
+        "json",
+        "--now",
+        &now,
+    ]);
+    assert!(assess.code <= 1, "{}", assess.transcript());
+    let r = json(&assess);
+    let hostname = snapshot["host"]["hostname"].as_str().unwrap();
+    let machine = r["machines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["hostname"] == hostname)
+        .unwrap();
+    assert_eq!(machine["stale"], false);
+    assert_eq!(machine["ageHours"], 0.0);
+    let assessed: Vec<&str> = r["recommendations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|rec| rec["id"].as_str().unwrap().starts_with("machine-"))
+        .filter(|rec| {
+            rec["resources"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|x| x["name"] == hostname)
+        })
+        .map(|rec| rec["id"].as_str().unwrap())
+        .collect();
+    for p in [
+        "machine-agent-health",
+        "machine-os-baseline",
+        "machine-system-updates",
+        "machine-endpoint-protection-installed",
+    ] {
+        assert!(
+            assessed.contains(&p),
+            "{p} did not assess the collected host: {assessed:?}"
+        );
+    }
+}

@@ -275,9 +275,18 @@ fn an_error_at_the_end_of_a_minified_inventory_is_named_without_a_panic() {
     }
     text.push_str("{\"id\":42,\"type\":\"A.B/c\"}]");
     let dir = temp_with(&[("min.json", &text)]);
-    let run = posture(&["assess", dir.path().join("min.json").to_str().unwrap(), "--now", NOW]);
+    let run = posture(&[
+        "assess",
+        dir.path().join("min.json").to_str().unwrap(),
+        "--now",
+        NOW,
+    ]);
     assert_eq!(run.code, 2, "{}", run.transcript());
     let col = text.rfind("42").unwrap() + 1;
-    assert!(run.stderr.contains(&format!("min.json:1:{col}")), "{}", &run.stderr[..run.stderr.len().min(2000)]);
+    assert!(
+        run.stderr.contains(&format!("min.json:1:{col}")),
+        "{}",
+        &run.stderr[..run.stderr.len().min(2000)]
+    );
     assert!(run.stderr.len() < 5_000, "the line is not printed");
 }
