@@ -90,6 +90,7 @@ pub fn run(
     let render = RenderOptions {
         color: color && args.format == Format::Table,
         width: io.width,
+        ..RenderOptions::default()
     };
     let mut bytes = Vec::new();
     if let Err(e) = args.format.reporter().render(&report, &render, &mut bytes) {
