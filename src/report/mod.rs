@@ -5,6 +5,9 @@
 //! terminals, read the environment or the clock: width, colour, the CSV's states and delimiter
 //! come in [`RenderOptions`], so one report and one set of options always give the same bytes.
 
+pub mod csv;
+#[cfg(test)]
+mod fixture;
 pub mod json;
 pub mod table;
 
@@ -413,6 +416,8 @@ pub enum Format {
     Table,
     /// The full report (the contract).
     Json,
+    /// One row per recommendation and resource (the reference export's columns).
+    Csv,
 }
 
 impl Format {
@@ -421,6 +426,7 @@ impl Format {
         match self {
             Self::Table => Box::new(table::TableReporter),
             Self::Json => Box::new(json::JsonReporter),
+            Self::Csv => Box::new(csv::CsvReporter),
         }
     }
 }
@@ -500,6 +506,18 @@ fn join_details<'a>(checks: impl Iterator<Item = &'a GateCheck>) -> String {
         })
         .collect::<Vec<_>>()
         .join("; ")
+}
+
+/// The state as the reference export spells it: `Healthy`, `Unhealthy`, `NotApplicable`,
+/// `Exempt` (posture keeps exempt apart where Defender folds it into not applicable).
+pub fn state_label(state: &str) -> String {
+    match state {
+        "healthy" => "Healthy".to_string(),
+        "unhealthy" => "Unhealthy".to_string(),
+        "not_applicable" => "NotApplicable".to_string(),
+        "exempt" => "Exempt".to_string(),
+        other => other.to_string(),
+    }
 }
 
 /// Formats a percentage with one decimal, as every human-facing format shows it.
