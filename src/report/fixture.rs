@@ -440,6 +440,18 @@ pub fn sample() -> Report {
     }
 }
 
+/// A load error, as a test adds it (a report with errors has an `error` gate).
+pub fn load_error() -> Message {
+    Message {
+        code: "load::json".into(),
+        message: "expected `,` or `}`".into(),
+        file: Some("inventory/broken file.json".into()),
+        line: Some(3),
+        column: Some(7),
+        help: Some("check the file is JSON".into()),
+    }
+}
+
 fn finding(
     policy: &str,
     title: &str,

@@ -9,6 +9,8 @@ pub mod csv;
 #[cfg(test)]
 mod fixture;
 pub mod json;
+pub mod sarif;
+mod sarif_model;
 pub mod table;
 
 use std::io;
@@ -418,6 +420,8 @@ pub enum Format {
     Json,
     /// One row per recommendation and resource (the reference export's columns).
     Csv,
+    /// SARIF 2.1.0 for code scanning (GitHub, Azure DevOps).
+    Sarif,
 }
 
 impl Format {
@@ -427,6 +431,7 @@ impl Format {
             Self::Table => Box::new(table::TableReporter),
             Self::Json => Box::new(json::JsonReporter),
             Self::Csv => Box::new(csv::CsvReporter),
+            Self::Sarif => Box::new(sarif::SarifReporter),
         }
     }
 }
