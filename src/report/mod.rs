@@ -9,6 +9,7 @@ pub mod csv;
 #[cfg(test)]
 mod fixture;
 pub mod json;
+pub mod markdown;
 pub mod sarif;
 mod sarif_model;
 pub mod table;
@@ -422,6 +423,8 @@ pub enum Format {
     Csv,
     /// SARIF 2.1.0 for code scanning (GitHub, Azure DevOps).
     Sarif,
+    /// A summary for CI job pages and pull-request comments.
+    Markdown,
 }
 
 impl Format {
@@ -432,6 +435,7 @@ impl Format {
             Self::Json => Box::new(json::JsonReporter),
             Self::Csv => Box::new(csv::CsvReporter),
             Self::Sarif => Box::new(sarif::SarifReporter),
+            Self::Markdown => Box::new(markdown::MarkdownReporter),
         }
     }
 }
