@@ -151,6 +151,13 @@ pub struct AssessArgs {
     /// Overwrite output files that exist.
     #[arg(long)]
     pub force: bool,
+    /// CSV rows to write, by state (comma-separated: unhealthy, exempt, healthy,
+    /// not_applicable).
+    #[arg(long, value_delimiter = ',', default_values_t = ["unhealthy".to_string(), "exempt".to_string()], value_parser = ["unhealthy", "exempt", "healthy", "not_applicable"])]
+    pub states: Vec<String>,
+    /// CSV field delimiter (one ASCII character).
+    #[arg(long, value_name = "CHAR", default_value = ",", value_parser = parse_delimiter)]
+    pub csv_delimiter: u8,
     /// An earlier JSON report: adds score changes and new, resolved and changed findings.
     #[arg(long, value_name = "REPORT")]
     pub baseline: Option<PathBuf>,
@@ -194,6 +201,21 @@ pub struct GateArgs {
     /// Fail when an exemption in the config has expired.
     #[arg(long)]
     pub fail_on_expired_exemptions: bool,
+}
+
+fn parse_delimiter(s: &str) -> Result<u8, String> {
+    match s.as_bytes() {
+        [b] if b.is_ascii()
+            && !b.is_ascii_alphanumeric()
+            && *b != b'"'
+            && *b != b'\n'
+            && *b != b'\r' =>
+        {
+            Ok(*b)
+        }
+        _ if s == "\\t" || s == "tab" => Ok(b'\t'),
+        _ => Err("one ASCII punctuation character, or `tab`".into()),
+    }
 }
 
 /// `posture validate`.

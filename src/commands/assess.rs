@@ -321,6 +321,8 @@ pub fn run(
         let render = RenderOptions {
             color: color && t.format == Format::Table,
             width: io.width,
+            states: args.states.clone(),
+            csv_delimiter: args.csv_delimiter,
         };
         if t.path.is_none() && cli.global.quiet {
             let line = format!(

@@ -1,10 +1,17 @@
 //! The report: one sorted, serialisable view of an assessment that every format renders.
 //!
-//! The JSON form is the contract (`schemas/report.schema.json`); the table and later formats
-//! derive from the same [`Report`]. Reporters never open files, probe terminals or read the
-//! clock: width and colour come in [`RenderOptions`].
+//! The JSON form is the contract (`schemas/report.schema.json`); the table, CSV, SARIF and
+//! Markdown formats derive from the same [`Report`]. Reporters never open files, probe
+//! terminals, read the environment or the clock: width, colour, the CSV's states and delimiter
+//! come in [`RenderOptions`], so one report and one set of options always give the same bytes.
 
+pub mod csv;
+#[cfg(test)]
+mod fixture;
 pub mod json;
+pub mod markdown;
+pub mod sarif;
+mod sarif_model;
 pub mod table;
 
 use std::io;
@@ -347,12 +354,55 @@ pub struct Report {
 }
 
 /// How to render: decided by the command, never by a reporter.
-#[derive(Debug, Clone, Copy)]
+///
+/// Build it with struct update syntax (`RenderOptions { color, ..Default::default() }`) so
+/// options added later do not break callers.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RenderOptions {
-    /// ANSI colour.
+    /// ANSI colour (table only).
     pub color: bool,
     /// Table width in columns.
     pub width: u16,
+    /// Resource states the CSV lists, as the report spells them (`healthy`, `unhealthy`,
+    /// `not_applicable`, `exempt`); case, `-` and `_` are ignored when matching, so
+    /// `NotApplicable` and `not-applicable` work too. Empty lists nothing.
+    pub states: Vec<String>,
+    /// The CSV field delimiter (`,` unless `--csv-delimiter` says otherwise).
+    pub csv_delimiter: u8,
+}
+
+/// The states the CSV lists by default: the rows someone has to act on or review.
+pub const DEFAULT_CSV_STATES: [&str; 2] = ["unhealthy", "exempt"];
+
+impl Default for RenderOptions {
+    fn default() -> Self {
+        Self {
+            color: false,
+            width: 100,
+            states: DEFAULT_CSV_STATES
+                .iter()
+                .map(|s| (*s).to_string())
+                .collect(),
+            csv_delimiter: b',',
+        }
+    }
+}
+
+impl RenderOptions {
+    /// Whether resources in `state` (a report state such as `not_applicable`) are listed.
+    pub fn lists_state(&self, state: &str) -> bool {
+        let wanted = state_key(state);
+        self.states.iter().any(|s| state_key(s) == wanted)
+    }
+}
+
+/// `NotApplicable`, `not-applicable` and `not_applicable` compare equal.
+fn state_key(state: &str) -> String {
+    state
+        .chars()
+        .filter(|c| *c != '_' && *c != '-')
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 /// A report format.
@@ -373,6 +423,12 @@ pub enum Format {
     Table,
     /// The full report (the contract).
     Json,
+    /// One row per recommendation and resource (the reference export's columns).
+    Csv,
+    /// SARIF 2.1.0 for code scanning (GitHub, Azure DevOps).
+    Sarif,
+    /// A summary for CI job pages and pull-request comments.
+    Markdown,
 }
 
 impl Format {
@@ -381,7 +437,99 @@ impl Format {
         match self {
             Self::Table => Box::new(table::TableReporter),
             Self::Json => Box::new(json::JsonReporter),
+            Self::Csv => Box::new(csv::CsvReporter),
+            Self::Sarif => Box::new(sarif::SarifReporter),
+            Self::Markdown => Box::new(markdown::MarkdownReporter),
         }
+    }
+}
+
+/// How a gate outcome reads: formats that style it (colour, icons) key off this.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GateStyle {
+    /// Every configured gate passed.
+    Passed,
+    /// A gate failed.
+    Failed,
+    /// Inputs or policies failed, or an unknown status.
+    Error,
+    /// No gate was configured.
+    NotConfigured,
+}
+
+/// The gate outcome in one line (`Gate: FAILED (fail-on high: 2 findings)`), the same words
+/// in every human-facing format.
+pub fn gate_summary(gate: &GateOutcome) -> String {
+    gate_summary_styled(gate, &|word, _| word.to_string())
+}
+
+/// How the outcome reads, for formats that mark it up beyond the words.
+pub fn gate_style(gate: &GateOutcome) -> GateStyle {
+    match gate.status.as_str() {
+        "passed" if gate.checks.is_empty() => GateStyle::NotConfigured,
+        "passed" => GateStyle::Passed,
+        "failed" => GateStyle::Failed,
+        _ => GateStyle::Error,
+    }
+}
+
+/// [`gate_summary`] with the status word passed through `paint` (the table colours it).
+pub fn gate_summary_styled(
+    gate: &GateOutcome,
+    paint: &dyn Fn(&str, GateStyle) -> String,
+) -> String {
+    match gate.status.as_str() {
+        "error" => format!(
+            "Gate: {} (inputs or policies failed; exit {})",
+            paint("error", GateStyle::Error),
+            gate.exit_code
+        ),
+        "passed" if gate.checks.is_empty() => "Gate: not configured".to_string(),
+        "passed" => format!(
+            "Gate: {} ({})",
+            paint("passed", GateStyle::Passed),
+            join_details(gate.checks.iter())
+        ),
+        "failed" => {
+            let failed: Vec<&GateCheck> = gate.checks.iter().filter(|c| !c.passed).collect();
+            // Only the failing gates explain the failure; fall back to all of them (or the
+            // exit code) should the outcome and its checks ever disagree.
+            let detail = if !failed.is_empty() {
+                join_details(failed.into_iter())
+            } else if !gate.checks.is_empty() {
+                join_details(gate.checks.iter())
+            } else {
+                format!("exit {}", gate.exit_code)
+            };
+            format!("Gate: {} ({detail})", paint("FAILED", GateStyle::Failed))
+        }
+        other => format!("Gate: {other} (exit {})", gate.exit_code),
+    }
+}
+
+/// The checks' own details, each led by its gate name so the line reads on its own.
+fn join_details<'a>(checks: impl Iterator<Item = &'a GateCheck>) -> String {
+    checks
+        .map(|check| {
+            if check.detail.starts_with(&check.gate) {
+                check.detail.clone()
+            } else {
+                format!("{}: {}", check.gate, check.detail)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The state as the reference export spells it: `Healthy`, `Unhealthy`, `NotApplicable`,
+/// `Exempt` (posture keeps exempt apart where Defender folds it into not applicable).
+pub fn state_label(state: &str) -> String {
+    match state {
+        "healthy" => "Healthy".to_string(),
+        "unhealthy" => "Unhealthy".to_string(),
+        "not_applicable" => "NotApplicable".to_string(),
+        "exempt" => "Exempt".to_string(),
+        other => other.to_string(),
     }
 }
 

@@ -16,8 +16,8 @@ use comfy_table::{
 };
 
 use super::{
-    pct, points, ControlScore, Gain, GateCheck, GateOutcome, Message, Recommendation,
-    RenderOptions, Report, Reporter,
+    gate_summary_styled, pct, points, ControlScore, Gain, GateOutcome, GateStyle, Message,
+    Recommendation, RenderOptions, Report, Reporter,
 };
 
 /// Diagnostics shown per kind before the rest is summarised: a broken inventory can produce
@@ -369,56 +369,21 @@ fn location(message: &Message) -> Option<String> {
     })
 }
 
-/// The one-line gate outcome: the last line of the table and all that `--quiet` prints.
+/// The shared gate summary, its status word coloured when colour was asked for: the last
+/// line of the table and all that `--quiet` prints.
 pub fn gate_line(gate: &GateOutcome, color: bool) -> String {
-    let paint = |word: &str, code: &str| {
+    gate_summary_styled(gate, &|word, style| {
+        let code = match style {
+            GateStyle::Passed => "32",
+            GateStyle::Failed | GateStyle::Error => "1;31",
+            GateStyle::NotConfigured => return word.to_string(),
+        };
         if color {
             format!("\x1b[{code}m{word}{RESET}")
         } else {
             word.to_string()
         }
-    };
-    match gate.status.as_str() {
-        "error" => format!(
-            "Gate: {} (inputs or policies failed; exit {})",
-            paint("error", "1;31"),
-            gate.exit_code
-        ),
-        "passed" if gate.checks.is_empty() => "Gate: not configured".to_string(),
-        "passed" => format!(
-            "Gate: {} ({})",
-            paint("passed", "32"),
-            join_details(gate.checks.iter())
-        ),
-        "failed" => {
-            let failed: Vec<&GateCheck> = gate.checks.iter().filter(|c| !c.passed).collect();
-            // Only the failing gates explain the failure; fall back to all of them (or the
-            // exit code) should the outcome and its checks ever disagree.
-            let detail = if !failed.is_empty() {
-                join_details(failed.into_iter())
-            } else if !gate.checks.is_empty() {
-                join_details(gate.checks.iter())
-            } else {
-                format!("exit {}", gate.exit_code)
-            };
-            format!("Gate: {} ({detail})", paint("FAILED", "1;31"))
-        }
-        other => format!("Gate: {other} (exit {})", gate.exit_code),
-    }
-}
-
-/// The checks' own details, each led by its gate name so the line reads on its own.
-fn join_details<'a>(checks: impl Iterator<Item = &'a GateCheck>) -> String {
-    checks
-        .map(|check| {
-            if check.detail.starts_with(&check.gate) {
-                check.detail.clone()
-            } else {
-                format!("{}: {}", check.gate, check.detail)
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("; ")
+    })
 }
 
 fn severity_color(severity: &str) -> Option<Color> {
@@ -472,7 +437,7 @@ fn sort_key(x: f64) -> f64 {
 mod tests {
     use super::*;
     use crate::report::{
-        Counts, ExemptionRef, Input, MachineEntry, Overall, PolicyEntry, ResourceState,
+        Counts, ExemptionRef, GateCheck, Input, MachineEntry, Overall, PolicyEntry, ResourceState,
         ScoreSection, SourceLocation, SubscriptionScore, Tool,
     };
 
@@ -753,7 +718,15 @@ mod tests {
     fn render(report: &Report, color: bool) -> String {
         let mut out = Vec::new();
         TableReporter
-            .render(report, &RenderOptions { color, width: 100 }, &mut out)
+            .render(
+                report,
+                &RenderOptions {
+                    color,
+                    width: 100,
+                    ..RenderOptions::default()
+                },
+                &mut out,
+            )
             .unwrap();
         String::from_utf8(out).unwrap()
     }
@@ -879,6 +852,7 @@ mod tests {
             let opts = RenderOptions {
                 color: false,
                 width,
+                ..RenderOptions::default()
             };
             TableReporter.render(&sample(), &opts, &mut out).unwrap();
             let text = String::from_utf8(out).unwrap();

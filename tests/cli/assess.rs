@@ -309,3 +309,95 @@ fn missing_data_is_never_counted_as_healthy() {
     // 1 healthy of 2 counted: the unknown one leaves the denominator
     assert_eq!(r["score"]["overall"]["percentage"], 50.0);
 }
+
+/// CSV, SARIF and Markdown of the sample estate: snapshots, the SARIF against the bundled
+/// SARIF 2.1.0 schema, the CSV through Python's csv module.
+#[test]
+fn examples_in_every_export_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let (csv, sarif, md) = (
+        dir.path().join("r.csv"),
+        dir.path().join("r.sarif"),
+        dir.path().join("r.md"),
+    );
+    let args: Vec<String> = vec![
+        "assess".into(),
+        "examples".into(),
+        "--now".into(),
+        NOW.into(),
+        "-q".into(),
+        "--states".into(),
+        "unhealthy,exempt,healthy,not_applicable".into(),
+        "-o".into(),
+        format!("csv={}", csv.display()),
+        "-o".into(),
+        format!("sarif={}", sarif.display()),
+        "-o".into(),
+        format!("markdown={}", md.display()),
+    ];
+    let run = run_strs(&args);
+    assert!(run.code <= 1, "{}", run.transcript());
+    let (csv_text, sarif_text, md_text) = (
+        std::fs::read_to_string(&csv).unwrap(),
+        std::fs::read_to_string(&sarif).unwrap(),
+        std::fs::read_to_string(&md).unwrap(),
+    );
+
+    let schema: serde_json::Value =
+        serde_json::from_str(include_str!("../../schemas/sarif-2.1.0.schema.json")).unwrap();
+    let validator = jsonschema::draft4::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .unwrap();
+    let log: serde_json::Value = serde_json::from_str(&sarif_text).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&log)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let rules: Vec<&str> = log["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    let mut unique = rules.clone();
+    unique.dedup();
+    assert_eq!(rules, unique, "no duplicate rules");
+    for result in log["runs"][0]["results"].as_array().unwrap() {
+        let region = &result["locations"][0]["physicalLocation"]["region"];
+        assert!(region["startLine"].as_u64().unwrap() >= 1, "{result}");
+    }
+
+    // Python's csv module reads back as many rows as the report has (recommendation, resource) pairs.
+    let script = "import csv,sys,json\nrows=list(csv.DictReader(open(sys.argv[1],newline='',encoding='utf-8')))\nprint(json.dumps({'rows':len(rows),'first':rows[0]['recommendationId'],'cols':len(rows[0])}))";
+    let out = std::process::Command::new("python3")
+        .args(["-c", script, csv.to_str().unwrap()])
+        .output()
+        .expect("python3");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let read: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let report = json(&run_strs(&[
+        "assess".into(),
+        "examples".into(),
+        "-f".into(),
+        "json".into(),
+        "--now".into(),
+        NOW.into(),
+    ]));
+    let pairs: usize = report["recommendations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["resources"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(read["rows"].as_u64().unwrap() as usize, pairs);
+
+    snapshot("assess__examples_csv", &csv_text, None);
+    snapshot("assess__examples_sarif", &sarif_text, None);
+    snapshot("assess__examples_markdown", &md_text, None);
+}
