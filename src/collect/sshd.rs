@@ -503,6 +503,8 @@ mod tests {
     fn times_and_quoting() {
         assert_eq!(seconds("1h30m"), Some(5400));
         assert_eq!(seconds("120"), Some(120));
+        assert_eq!(seconds("2m"), Some(120));
+        assert_eq!(seconds("2M"), Some(120));
         assert_eq!(seconds("2x"), None);
         let (k, a) = split_line("  Banner \"/etc/issue net\"  ").unwrap();
         assert_eq!(

@@ -62,6 +62,15 @@ fn every_gate_passes_and_fails_and_the_format_never_changes_the_exit_code() {
             let mut args = flags.clone();
             args.extend(["-f", format]);
             let run = widgets("tests/fixtures/baseline/new", &args);
+            assert_eq!(
+                run.code,
+                code,
+                "{flags:?} -f {format}:\n{}",
+                run.transcript()
+            );
+            // an input error is exit 2 whatever the gates and the format
+            let broken = widgets("tests/fixtures/bad-inputs", &args);
+            assert_eq!(broken.code, 2, "bad inputs, {flags:?} -f {format}");
             if run.stderr.contains("invalid value 'csv'")
                 || run.stderr.contains("invalid value 'sarif'")
                 || run.stderr.contains("invalid value 'markdown'")
