@@ -42,6 +42,8 @@ pub struct AssessOptions {
     pub jobs: usize,
     /// Evaluation limit per policy.
     pub timeout: Duration,
+    /// Input files larger than this are refused.
+    pub max_file_bytes: u64,
     /// Gates.
     pub gates: Gates,
 }
@@ -103,7 +105,22 @@ pub struct Assessment {
 
 /// Runs the pipeline. Problems are collected in the assessment, never returned early.
 pub fn assess(opts: AssessOptions, mut sources: SourceMap, mut problems: Problems) -> Assessment {
-    let (mut inventory, _configs) = load::load_inventory(&opts.inputs, &mut sources, &mut problems);
+    let load_options = load::LoadOptions {
+        max_file_bytes: opts.max_file_bytes,
+    };
+    let (mut inventory, _configs) =
+        load::load_inventory_with(&opts.inputs, &load_options, &mut sources, &mut problems);
+    if inventory.resources.is_empty() && inventory.snapshots.is_empty() && !problems.has_errors() {
+        // Usually an export step that produced nothing: say so rather than score an empty
+        // estate quietly.
+        problems.push(
+            Problem::warning(
+                "posture::load::no_resources",
+                "the inputs hold no resources and no agent snapshots",
+            )
+            .with_help("check the paths and the export step that wrote them"),
+        );
+    }
     let machines = estate::attach(&mut inventory, &sources, &mut problems);
     let catalog = catalog::load(&opts.catalog, &mut sources, &mut problems);
     let parameters = resolve_parameters(&catalog, &opts.config, &sources, &mut problems);

@@ -174,6 +174,9 @@ pub struct AssessArgs {
     /// Wall-clock limit for evaluating one policy, in seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 60.0)]
     pub eval_timeout: f64,
+    /// Refuse input files larger than this (bytes, or with a K, M or G suffix).
+    #[arg(long, value_name = "SIZE", default_value = "2G", value_parser = parse_size)]
+    pub max_file_size: u64,
     /// Policy selection.
     #[command(flatten)]
     pub policy: PolicyArgs,
@@ -201,6 +204,27 @@ pub struct GateArgs {
     /// Fail when an exemption in the config has expired.
     #[arg(long)]
     pub fail_on_expired_exemptions: bool,
+}
+
+/// `1048576`, `512K`, `100M`, `2G` (powers of 1024).
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let (digits, unit) = match t.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((i, _)) => t.split_at(i),
+        None => (t, ""),
+    };
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("{s:?} is not a size such as 500M"))?;
+    let factor: u64 = match unit.to_ascii_uppercase().as_str() {
+        "" | "B" => 1,
+        "K" | "KB" | "KIB" => 1 << 10,
+        "M" | "MB" | "MIB" => 1 << 20,
+        "G" | "GB" | "GIB" => 1 << 30,
+        other => return Err(format!("unknown size unit {other:?}: use K, M or G")),
+    };
+    n.checked_mul(factor)
+        .ok_or_else(|| format!("{s:?} is too large"))
 }
 
 fn parse_delimiter(s: &str) -> Result<u8, String> {
@@ -290,4 +314,19 @@ pub struct TestArgs {
     /// List every test, not only failures.
     #[arg(long, short)]
     pub verbose: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_parse_with_binary_units() {
+        assert_eq!(parse_size("2G"), Ok(2 << 30));
+        assert_eq!(parse_size("512k"), Ok(512 << 10));
+        assert_eq!(parse_size("100"), Ok(100));
+        assert!(parse_size("2T").is_err());
+        assert!(parse_size("lots").is_err());
+        assert!(parse_size("99999999999999999999G").is_err());
+    }
 }

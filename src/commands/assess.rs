@@ -297,6 +297,7 @@ pub fn run(
         now,
         jobs,
         timeout: Duration::from_secs_f64(args.eval_timeout),
+        max_file_bytes: args.max_file_size,
         gates: gates.clone(),
     };
     let assessment = assess::assess(opts, std::mem::take(sources), std::mem::take(problems));
@@ -312,6 +313,8 @@ pub fn run(
     if args.github_annotations {
         emit(io.stdout, github_annotations(&report).as_bytes(), problems);
     }
+    let untrusted = problems.has_errors();
+    let mut skipped = Vec::new();
     for t in &targets {
         let color = match cli.global.color {
             Color::Always => true,
@@ -341,6 +344,10 @@ pub fn run(
             continue;
         }
         match &t.path {
+            // A file is what later pipeline steps trust: none is written from a run whose
+            // inputs or policies failed (standard output still shows the report with its
+            // errors).
+            Some(path) if untrusted => skipped.push(path.display().to_string()),
             Some(path) => {
                 if let Err(p) = output::write_atomic(path, &bytes, args.force) {
                     problems.push(p);
@@ -348,6 +355,20 @@ pub fn run(
             }
             None => emit(io.stdout, &bytes, problems),
         }
+    }
+    if !skipped.is_empty() {
+        problems.push(
+            Problem::warning(
+                "posture::output::not_written",
+                format!(
+                    "not written because of the errors above: {}",
+                    skipped.join(", ")
+                ),
+            )
+            .with_help(
+                "fix the errors; a report of an untrusted run is shown on standard output only",
+            ),
+        );
     }
     if problems.has_errors() {
         return ExitStatus::Error;

@@ -142,7 +142,7 @@ fn too_large(display: &str, size: u64, max: u64) -> Problem {
         format!("{display} is {size} bytes, more than the limit of {max} bytes"),
     )
     .in_file(display)
-    .with_help("split the inventory into several files (NDJSON suits very large estates)")
+    .with_help("raise the limit with --max-file-size, or split the inventory into several files")
 }
 
 #[cfg(test)]
