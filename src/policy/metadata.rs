@@ -56,8 +56,17 @@ fn find_blocks(text: &str) -> Vec<Block> {
             i += 1;
             continue;
         }
+        // Every other line becomes a YAML comment at column 0 (`#` then spaces): a blank line
+        // of spaces would be taken as content by a literal block scalar (`|-`) that ends the
+        // metadata, and a comment at column 0 ends any block.
         let mut masked = vec![b' '; text.len()];
         for (off, l) in &lines {
+            let body = l.trim_end_matches(['\n', '\r']).len();
+            if body > 0 {
+                if let Some(slot) = masked.get_mut(*off) {
+                    *slot = b'#';
+                }
+            }
             if l.ends_with('\n') {
                 if let Some(slot) = masked.get_mut(off + l.len() - 1) {
                     *slot = b'\n';
@@ -71,7 +80,13 @@ fn find_blocks(text: &str) -> Vec<Block> {
                 break;
             }
             let indent = l.len() - trimmed.len();
-            // Copy the comment's content after the `#` in place; the `#` becomes a space.
+            // Copy the comment's content after the `#` in place; the `#` (and the indentation
+            // before it) become spaces.
+            for k in 0..=indent {
+                if let Some(slot) = masked.get_mut(off + k) {
+                    *slot = b' ';
+                }
+            }
             for (k, b) in l.bytes().enumerate().skip(indent + 1) {
                 if let Some(slot) = masked.get_mut(off + k) {
                     *slot = b;
@@ -182,7 +197,11 @@ mod tests {
         assert_eq!(b.masked.len(), text.len());
         let title_at = text.find("title").expect("title");
         assert_eq!(&b.masked[title_at..title_at + 8], "title: T");
-        assert!(!b.masked.contains('#'));
+        // block lines lose their `#`; every other line is a bare comment at column 0
+        let lines: Vec<&str> = b.masked.lines().collect();
+        assert_eq!(lines[1], "  title: T");
+        assert!(lines[0].starts_with('#') && lines[0].trim_start_matches('#').trim().is_empty());
+        assert!(lines[4].starts_with('#'));
         assert!(!b.masked.contains("package"));
     }
 
@@ -192,6 +211,19 @@ mod tests {
         let b = find_package_block(text).expect("block");
         assert!(!b.package_scope);
         assert!(b.masked.contains("scope: package"));
+    }
+
+    #[test]
+    fn a_literal_block_that_ends_the_metadata_takes_no_blank_lines() {
+        let text = "# METADATA\n# title: T\n# custom:\n#   remediation: |-\n#     1. Do it.\npackage posture.x\n\nimport data.posture.lib.util\n";
+        let b = find_package_block(text).expect("block");
+        let file = crate::source::SourceFile {
+            path: "x.rego".into(),
+            text: b.masked.as_str().into(),
+        };
+        let v = crate::load::parse_text(&file, crate::load::Format::Yaml).expect("yaml");
+        assert_eq!(v["custom"]["remediation"], "1. Do it.");
+        assert_eq!(v["title"], "T");
     }
 
     #[test]
