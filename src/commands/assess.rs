@@ -80,7 +80,8 @@ pub fn targets(format: Format, outputs: &[String]) -> Result<Vec<Target>, Proble
     Ok(files)
 }
 
-fn now_or_clock(given: Option<&String>, problems: &mut Problems) -> Option<String> {
+/// `--now` checked, or the clock's time when none was given.
+pub fn now_or_clock(given: Option<&String>, problems: &mut Problems) -> Option<String> {
     match given {
         Some(t) if crate::time::is_rfc3339(t) => Some(t.clone()),
         Some(t) => {

@@ -4,6 +4,7 @@
 
 pub mod assess;
 pub mod diff;
+pub mod fix;
 pub mod policies;
 pub mod validate;
 
@@ -61,6 +62,7 @@ pub fn run(cli: Cli, io: &mut Io<'_>) -> ExitStatus {
         Command::Validate(args) => validate::run(&cli, args, io, &mut sources, &mut problems),
         Command::Policies(cmd) => policies::run(&cli, cmd, io, &mut sources, &mut problems),
         Command::Diff(args) => diff::run(args, io, &mut sources, &mut problems),
+        Command::Fix(args) => fix::run(&cli, args, io, &mut sources, &mut problems),
     };
     let diag_color = io.color_for(color, io.stderr_tty);
     if !(cli.global.quiet && problems.errors().is_empty()) {

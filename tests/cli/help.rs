@@ -9,6 +9,7 @@ fn every_help_text() {
         ("help__assess", vec!["assess", "--help"]),
         ("help__validate", vec!["validate", "--help"]),
         ("help__diff", vec!["diff", "--help"]),
+        ("help__fix", vec!["fix", "--help"]),
         ("help__policies", vec!["policies", "--help"]),
         ("help__policies_list", vec!["policies", "list", "--help"]),
         ("help__policies_show", vec!["policies", "show", "--help"]),
