@@ -80,6 +80,9 @@ pub enum Command {
     Diff(DiffArgs),
     /// Collect this host's security state as an agent snapshot (read-only; no network).
     Collect(CollectArgs),
+    /// Write reviewable quick-fix scripts (bash with az, PowerShell with Az, host-side bash
+    /// for agent findings) and an index for the unhealthy resources of an assessment.
+    Fix(FixArgs),
 }
 
 /// `posture collect`.
@@ -103,6 +106,52 @@ pub struct CollectArgs {
     /// collectedAt (RFC 3339); default: now.
     #[arg(long, value_name = "TIME")]
     pub now: Option<String>,
+}
+
+/// `posture fix`.
+#[derive(Debug, Args)]
+pub struct FixArgs {
+    /// Inventory files or folders to assess (or give --report).
+    #[arg(
+        value_name = "INPUT",
+        required_unless_present = "report",
+        conflicts_with = "report"
+    )]
+    pub inputs: Vec<PathBuf>,
+    /// Use this earlier JSON report instead of assessing; templates come from the loaded
+    /// policies.
+    #[arg(long, value_name = "REPORT")]
+    pub report: Option<PathBuf>,
+    /// Folder for the scripts, README.md and fixes.json (created when missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Only scripts for this shell (repeatable; default: both).
+    #[arg(long, value_enum, value_name = "SHELL")]
+    pub shell: Vec<crate::fix::Shell>,
+    /// Only this recommendation, by policy id (repeatable).
+    #[arg(long = "policy", value_name = "ID")]
+    pub policy_ids: Vec<String>,
+    /// Only recommendations of this severity or higher.
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub severity: Option<Severity>,
+    /// Overwrite files that exist in DIR.
+    #[arg(long)]
+    pub force: bool,
+    /// Agent snapshot files or folders (snapshots inside INPUT folders are found too).
+    #[arg(long, value_name = "PATH", conflicts_with = "report")]
+    pub agents: Vec<PathBuf>,
+    /// Assessment time given to policies as input.now (RFC 3339); default: now.
+    #[arg(long, value_name = "TIME", conflicts_with = "report")]
+    pub now: Option<String>,
+    /// Worker threads for evaluation (default: the number of cores).
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Wall-clock limit for evaluating one policy, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60.0)]
+    pub eval_timeout: f64,
+    /// Policy selection.
+    #[command(flatten)]
+    pub policy: PolicyArgs,
 }
 
 /// Output of `diff`.

@@ -20,6 +20,7 @@ pub mod commands;
 pub mod config;
 pub mod diag;
 pub mod exit;
+pub mod fix;
 pub mod load;
 pub mod model;
 pub mod output;

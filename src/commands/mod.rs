@@ -5,6 +5,7 @@
 pub mod assess;
 pub mod collect;
 pub mod diff;
+pub mod fix;
 pub mod policies;
 pub mod validate;
 
@@ -63,6 +64,7 @@ pub fn run(cli: Cli, io: &mut Io<'_>) -> ExitStatus {
         Command::Policies(cmd) => policies::run(&cli, cmd, io, &mut sources, &mut problems),
         Command::Diff(args) => diff::run(args, io, &mut sources, &mut problems),
         Command::Collect(args) => collect::run(args, io, &mut problems),
+        Command::Fix(args) => fix::run(&cli, args, io, &mut sources, &mut problems),
     };
     let diag_color = io.color_for(color, io.stderr_tty);
     if !(cli.global.quiet && problems.errors().is_empty()) {

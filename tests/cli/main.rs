@@ -4,6 +4,7 @@
 mod agents;
 mod assess;
 mod errors;
+mod fix;
 mod gates;
 mod help;
 mod policies;
