@@ -18,9 +18,6 @@
 #     1. Plan a maintenance window - the conversion needs the VM deallocated, and it cannot be undone.
 #     2. Deallocate the VM, then convert its disks (az vm convert, or in the portal Disks > Migrate to managed disks).
 #     3. Start the VM, check it, and delete the old VHD blobs and, if unused, their storage account.
-#   quick_fix:
-#     bash: az vm deallocate --ids {{resource.id}} && az vm convert --ids {{resource.id}} && az vm start --ids {{resource.id}}
-#     powershell: Stop-AzVM -ResourceGroupName {{resource.group}} -Name {{resource.name}} -Force; ConvertTo-AzVMManagedDisk -ResourceGroupName {{resource.group}} -VMName {{resource.name}}
 #   threats: [Data exfiltration, Account breach]
 #   user_impact: Moderate
 #   implementation_effort: Moderate

@@ -109,6 +109,28 @@ pub fn lint(catalog: &Catalog, sources: &SourceMap, only_user: bool, problems: &
         if let Some(q) = &p.meta.quick_fix {
             for (shell, template) in [("bash", &q.bash), ("powershell", &q.powershell)] {
                 let Some(template) = template else { continue };
+                // The template must be one that `posture fix` can quote safely; otherwise
+                // every fix for this policy would be listed as manual.
+                let parsed = match shell {
+                    "bash" => crate::fix::template::parse_bash(template).map(|_| ()),
+                    _ => crate::fix::template::parse_powershell(template).map(|_| ()),
+                };
+                if let Err(why) = parsed {
+                    let (at, len) = locate(&format!("/custom/quick_fix/{shell}"));
+                    problems.push(
+                        Problem::error(
+                            "posture::lint::template",
+                            format!(
+                                "quick fix ({shell}) of `{}` cannot be generated safely: {why}",
+                                p.meta.id
+                            ),
+                        )
+                        .at(file, at, len, "in this template")
+                        .with_help(
+                            "use plain words and placeholders; posture quotes every value itself",
+                        ),
+                    );
+                }
                 for (name, _) in placeholders(template) {
                     if placeholder_known(&name) {
                         continue;

@@ -111,7 +111,7 @@ fn lint_finds_a_typo_type_an_unknown_placeholder_and_an_orphan_test() {
     let src = std::fs::read_to_string(fixture("one-policy/policies/widget_locked.rego")).unwrap();
     let broken = src
         .replace("[Contoso.Test/widgets]", "[Microsoft.Storage/storageAcounts]")
-        .replace("#   remediation: Lock the widget.", "#   remediation: Lock the widget.\n#   quick_fix:\n#     bash: az lock {{resource.idd}}");
+        .replace("#   remediation: Lock the widget.", "#   remediation: Lock the widget.\n#   quick_fix:\n#     bash: az lock {{resource.idd}}\n#     powershell: Lock-Widget -Name '{{resource.name}}'");
     let dir = temp_with(&[
         ("p.rego", &broken),
         (
