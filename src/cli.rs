@@ -80,9 +80,39 @@ pub enum Command {
     Diff(DiffArgs),
     /// Collect this host's security state as an agent snapshot (read-only; no network).
     Collect(CollectArgs),
+    /// Tools for measuring posture: a synthetic estate generator.
+    #[command(subcommand)]
+    Bench(BenchCommand),
     /// Write reviewable quick-fix scripts (bash with az, PowerShell with Az, host-side bash
     /// for agent findings) and an index for the unhealthy resources of an assessment.
     Fix(FixArgs),
+}
+
+/// `posture bench ...`.
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Write a synthetic estate (NDJSON inventories and agent snapshots) for benchmarks.
+    Generate(GenerateArgs),
+}
+
+/// `posture bench generate`.
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// Number of resources.
+    #[arg(long, default_value_t = 10_000)]
+    pub resources: usize,
+    /// Number of agent snapshots (attached to generated VMs while there are VMs).
+    #[arg(long, default_value_t = 0)]
+    pub machines: usize,
+    /// Seed: the same seed gives the same files.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Folder to write (created when missing).
+    #[arg(long, short = 'o', value_name = "DIR")]
+    pub out: PathBuf,
+    /// Replace files that exist.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// `posture collect`.

@@ -33,5 +33,6 @@ pub mod time;
 
 pub use exit::ExitStatus;
 pub mod baseline;
+pub mod bench;
 pub mod estate;
 pub mod gate;

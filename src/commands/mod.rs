@@ -3,6 +3,7 @@
 //! and the config file, and the only one that decides exit statuses.
 
 pub mod assess;
+pub mod bench;
 pub mod collect;
 pub mod diff;
 pub mod fix;
@@ -64,6 +65,9 @@ pub fn run(cli: Cli, io: &mut Io<'_>) -> ExitStatus {
         Command::Policies(cmd) => policies::run(&cli, cmd, io, &mut sources, &mut problems),
         Command::Diff(args) => diff::run(args, io, &mut sources, &mut problems),
         Command::Collect(args) => collect::run(args, io, &mut problems),
+        Command::Bench(crate::cli::BenchCommand::Generate(args)) => {
+            bench::run(args, io, &mut problems)
+        }
         Command::Fix(args) => fix::run(&cli, args, io, &mut sources, &mut problems),
     };
     let diag_color = io.color_for(color, io.stderr_tty);

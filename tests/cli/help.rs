@@ -10,6 +10,7 @@ fn every_help_text() {
         ("help__validate", vec!["validate", "--help"]),
         ("help__diff", vec!["diff", "--help"]),
         ("help__collect", vec!["collect", "--help"]),
+        ("help__bench_generate", vec!["bench", "generate", "--help"]),
         ("help__fix", vec!["fix", "--help"]),
         ("help__policies", vec!["policies", "--help"]),
         ("help__policies_list", vec!["policies", "list", "--help"]),
