@@ -1,0 +1,165 @@
+//! `--format html` end to end: the examples' dashboard as a snapshot, its numbers against the
+//! JSON report of the same run, and hostile names from an inventory, a config and a policy
+//! shown as text.
+
+use scraper::{ElementRef, Html, Selector};
+
+use crate::support::{fixture, posture, snapshot};
+
+pub const NOW: &str = "2026-11-26T00:00:00Z";
+
+/// Parses a page as a browser would; a parse error (unclosed or misnested markup, a
+/// missing doctype) fails the test.
+pub fn parse(html: &str) -> Html {
+    let doc = Html::parse_document(html);
+    assert!(
+        doc.errors.is_empty(),
+        "HTML5 parse errors: {:?}",
+        doc.errors
+    );
+    doc
+}
+
+pub fn select<'a>(doc: &'a Html, css: &str) -> Vec<ElementRef<'a>> {
+    let selector = Selector::parse(css).unwrap();
+    doc.select(&selector).collect()
+}
+
+pub fn text(e: &ElementRef<'_>) -> String {
+    e.text().collect()
+}
+
+/// The arguments that assess the hostile fixture.
+pub fn hostile_args() -> Vec<String> {
+    let dir = fixture("html-hostile");
+    vec![
+        "assess".into(),
+        dir.join("inventory.json").display().to_string(),
+        "--config".into(),
+        dir.join("posture.yaml").display().to_string(),
+        "--no-default-policies".into(),
+        "--policies".into(),
+        dir.join("policies").display().to_string(),
+        "--now".into(),
+        NOW.into(),
+    ]
+}
+
+/// Checks a page (as written, or as a browser left it) holds no markup from inputs: only the
+/// page's own script, no image, no event handler, no autofocus; the hostile names are there
+/// as text.
+pub fn assert_inputs_stayed_text(doc: &Html) {
+    assert_eq!(select(doc, "script").len(), 1, "only the page's own script");
+    assert!(select(doc, "img").is_empty(), "an <img> was injected");
+    for e in select(doc, "*") {
+        for (name, _) in e.value().attrs() {
+            assert!(
+                !name.starts_with("on") && name != "autofocus",
+                "injected attribute {name} on <{}>",
+                e.value().name()
+            );
+        }
+    }
+    let body = text(&select(doc, "body")[0]);
+    assert!(body.contains("<script>document.title='PWNED'</script>"));
+    assert!(
+        body.contains("\"><img src=x onerror=\"document.body.setAttribute('data-pwned','img')\">")
+    );
+    assert!(body.contains(
+        "2. </div></details><script>document.body.setAttribute('data-pwned','steps')</script>"
+    ));
+    assert!(body.contains("owner \"><img src=x onerror="));
+}
+
+#[test]
+fn examples_html() {
+    let run = posture(&["assess", "examples", "--format", "html", "--now", NOW]);
+    assert!(run.code <= 1, "{}", run.transcript());
+    assert!(run.stdout.starts_with("<!DOCTYPE html>\n"));
+    parse(&run.stdout);
+    snapshot("html__examples", &run.stdout, None);
+}
+
+/// One run writes both formats: the gauge shows the JSON's overall percentage, and every
+/// unhealthy recommendation, with every unhealthy resource, is on the page.
+#[test]
+fn the_dashboard_matches_the_json_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let (html_path, json_path) = (dir.path().join("report.html"), dir.path().join("r.json"));
+    let run = posture(&[
+        "assess",
+        "examples",
+        "--now",
+        NOW,
+        "-q",
+        "--output",
+        &format!("html={}", html_path.display()),
+        "-o",
+        &format!("json={}", json_path.display()),
+    ]);
+    assert!(run.code <= 1, "{}", run.transcript());
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json_path).unwrap()).unwrap();
+    let doc = parse(&std::fs::read_to_string(&html_path).unwrap());
+
+    let percentage = report["score"]["overall"]["percentage"].as_f64().unwrap();
+    let gauge = select(&doc, "#score-value");
+    assert_eq!(gauge.len(), 1);
+    assert_eq!(text(&gauge[0]), format!("{percentage:.1}%"));
+    let exact = select(&doc, "#score")[0]
+        .value()
+        .attr("data-percentage")
+        .unwrap();
+    assert_eq!(exact.parse::<f64>().unwrap(), percentage);
+
+    let mut unhealthy = 0;
+    for rec in report["recommendations"].as_array().unwrap() {
+        if rec["counts"]["unhealthy"].as_u64().unwrap() == 0 {
+            continue;
+        }
+        unhealthy += 1;
+        let id = rec["id"].as_str().unwrap();
+        let entry = select(&doc, &format!("details.rec#rec-{id}"));
+        assert_eq!(entry.len(), 1, "{id} is missing");
+        assert_eq!(entry[0].value().attr("data-state"), Some("unhealthy"));
+        assert_eq!(
+            entry[0].value().attr("data-severity"),
+            rec["severity"].as_str()
+        );
+        let shown = text(&entry[0]);
+        assert!(shown.contains(rec["title"].as_str().unwrap()), "{id}");
+        for r in rec["resources"].as_array().unwrap() {
+            if r["state"] == "unhealthy" {
+                assert!(
+                    shown.contains(r["id"].as_str().unwrap()),
+                    "{id}: {}",
+                    r["id"]
+                );
+            }
+        }
+    }
+    assert!(
+        unhealthy > 40,
+        "the examples have many unhealthy recommendations"
+    );
+    assert_eq!(
+        select(&doc, "details.rec[data-state=unhealthy]").len(),
+        unhealthy
+    );
+}
+
+#[test]
+fn hostile_names_are_shown_as_text() {
+    let mut args = hostile_args();
+    args.extend(["-f".into(), "html".into()]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let run = posture(&args);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    let doc = parse(&run.stdout);
+    assert_inputs_stayed_text(&doc);
+    // The exemption is listed with its hostile reason, as text.
+    let exemptions = text(&select(&doc, "section#exemptions")[0]);
+    assert!(exemptions.contains(
+        "<script>document.body.setAttribute('data-pwned','exemption')</script> stays unlocked"
+    ));
+}
