@@ -7,6 +7,7 @@ pub mod collect;
 pub mod diff;
 pub mod fix;
 pub mod policies;
+pub mod trend;
 pub mod validate;
 
 use std::io::{self, Write};

@@ -166,7 +166,8 @@ fn write_header(s: &mut String, report: &Report, has_alerts: bool) {
 
 fn write_overview(s: &mut String, report: &Report, alerts: Option<&[AlertView]>) {
     let overall = &report.score.overall;
-    s.push_str("<section id=\"overview\" class=\"cards\" aria-label=\"Overview\">\n");
+    // The small cards share a grid that stretches them to the width; the wide ones follow.
+    s.push_str("<section id=\"overview\" aria-label=\"Overview\">\n<div class=\"cards\">\n");
 
     // The score and its change.
     let label = pct(overall.percentage);
@@ -253,6 +254,7 @@ fn write_overview(s: &mut String, report: &Report, alerts: Option<&[AlertView]>)
         s.push_str("</ul>\n<p class=\"points\"><a href=\"#alerts\">Every alert</a></p>\n</div>\n");
     }
 
+    s.push_str("</div>\n");
     s.push_str(&sections::subscriptions_card(report));
     if !report.trend.is_empty() {
         s.push_str(&sections::trend_card(report));

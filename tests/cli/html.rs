@@ -163,3 +163,66 @@ fn hostile_names_are_shown_as_text() {
         "<script>document.body.setAttribute('data-pwned','exemption')</script> stays unlocked"
     ));
 }
+
+/// `--trend DIR`: earlier reports, sorted by time, with this one at the end; other files are
+/// skipped with a warning that changes nothing else.
+#[test]
+fn trend_charts_the_score_over_earlier_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let (html_path, json_path) = (dir.path().join("report.html"), dir.path().join("r.json"));
+    let trend = fixture("trend").display().to_string();
+    let run = posture(&[
+        "assess",
+        "examples",
+        "--now",
+        NOW,
+        "--trend",
+        &trend,
+        "-f",
+        "html",
+        "--output",
+        &html_path.display().to_string(),
+        "-o",
+        &format!("json={}", json_path.display()),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    assert!(
+        run.stderr
+            .contains("notes.json: left out of the score trend: it is not a posture JSON report"),
+        "{}",
+        run.stderr
+    );
+
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json_path).unwrap()).unwrap();
+    let schema: serde_json::Value =
+        serde_json::from_str(include_str!("../../schemas/report.schema.json")).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    assert!(validator.is_valid(&report));
+    let times: Vec<&str> = report["trend"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["assessedAt"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        times,
+        [
+            "2026-10-29T00:00:00Z",
+            "2026-11-05T00:00:00Z",
+            "2026-11-12T00:00:00Z",
+            "2026-11-19T00:00:00Z"
+        ]
+    );
+
+    let doc = parse(&std::fs::read_to_string(&html_path).unwrap());
+    assert_eq!(select(&doc, "#trend svg circle").len(), 5);
+    let rows: Vec<String> = select(&doc, "#trend tbody tr").iter().map(text).collect();
+    assert_eq!(rows.len(), 5);
+    assert!(rows[0].starts_with("2026-10-29T00:00:00Z38.2%"), "{rows:?}");
+    assert_eq!(rows[4], "2026-11-26T00:00:00Z49.3%this report");
+
+    // Without --trend there is no chart, and the JSON has no trend.
+    let plain = posture(&["assess", "examples", "--now", NOW, "-f", "json"]);
+    assert!(!plain.stdout.contains("\"trend\""));
+}
