@@ -226,3 +226,204 @@ fn trend_charts_the_score_over_earlier_reports() {
     let plain = posture(&["assess", "examples", "--now", NOW, "-f", "json"]);
     assert!(!plain.stdout.contains("\"trend\""));
 }
+
+/// The Chromium the browser test drives: `$POSTURE_CHROMIUM`, else the first of the usual
+/// names on `PATH`.
+fn find_chromium() -> Option<std::path::PathBuf> {
+    if let Some(given) = std::env::var_os("POSTURE_CHROMIUM") {
+        return Some(given.into());
+    }
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path).find_map(|dir| {
+        [
+            "chromium",
+            "chromium-browser",
+            "google-chrome",
+            "google-chrome-stable",
+        ]
+        .iter()
+        .map(|name| dir.join(name))
+        .find(|p| p.is_file())
+    })
+}
+
+/// Runs headless Chromium on `page` the way this workplace requires (no sandbox, no GPU, no
+/// network services, a fresh profile), for at most two minutes, and returns what it printed.
+fn chromium(bin: &std::path::Path, page: &std::path::Path, args: &[String]) -> String {
+    use std::process::{Command, Stdio};
+    let profile = tempfile::tempdir().unwrap();
+    let child = Command::new(bin)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .args(args)
+        .arg(format!("file://{}", page.display()))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {}: {e}", bin.display()));
+    let pid = child.id();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    let Ok(out) = rx.recv_timeout(std::time::Duration::from_secs(120)) else {
+        let _ = Command::new("kill")
+            .args(["-KILL", &pid.to_string()])
+            .status();
+        panic!("chromium did not finish within 120 s on {}", page.display());
+    };
+    let out = out.unwrap();
+    assert!(
+        out.status.success(),
+        "chromium failed on {}:\n{}",
+        page.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Writes `args`' html output to `path` (and checks the run went through).
+fn write_html(args: &[String], path: &std::path::Path) {
+    let mut args = args.to_vec();
+    args.extend([
+        "-q".into(),
+        "-o".into(),
+        format!("html={}", path.display()),
+        "--force".into(),
+    ]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let run = posture(&args);
+    assert!(run.code <= 1, "{}", run.transcript());
+}
+
+/// A real browser renders the dashboard: the score is in the rendered page, the one script
+/// ran under the page's Content-Security-Policy (the filters are shown), nothing injected
+/// through resource names, config or policy text became markup or ran, and an inline
+/// script that escaping had let through would still be refused by the policy. Keeps a
+/// screenshot as `target/artifacts/dashboard.png`.
+#[test]
+fn a_browser_renders_the_dashboard() {
+    use std::io::Write as _;
+    let Some(bin) = find_chromium() else {
+        // Written past the test harness's capture, so the skip is seen.
+        let _ = writeln!(
+            std::io::stderr(),
+            "note: html::a_browser_renders_the_dashboard skipped: no chromium binary on PATH \
+             (install the distribution's chromium package, as .ci/run does, or set POSTURE_CHROMIUM)"
+        );
+        return;
+    };
+    let artifacts = crate::support::root().join("target/artifacts");
+    std::fs::create_dir_all(&artifacts).unwrap();
+    let dashboard = artifacts.join("dashboard.html");
+    let trend = fixture("trend").display().to_string();
+    // Gates too, so the screenshot shows an outcome: the score passes, a High finding fails.
+    let examples: Vec<String> = [
+        "assess",
+        "examples",
+        "--now",
+        NOW,
+        "--trend",
+        &trend,
+        "--min-score",
+        "40",
+        "--fail-on",
+        "high",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    write_html(&examples, &dashboard);
+    let report = {
+        let mut args: Vec<&str> = examples.iter().map(String::as_str).collect();
+        args.extend(["-f", "json"]);
+        serde_json::from_str::<serde_json::Value>(&posture(&args).stdout).unwrap()
+    };
+
+    // The examples, as rendered.
+    let dom = chromium(&bin, &dashboard, &["--dump-dom".into()]);
+    let doc = Html::parse_document(&dom);
+    let percentage = report["score"]["overall"]["percentage"].as_f64().unwrap();
+    assert_eq!(
+        text(&select(&doc, "#score-value")[0]),
+        format!("{percentage:.1}%")
+    );
+    let tools = &select(&doc, "#rec-tools")[0];
+    assert!(
+        tools.value().attr("hidden").is_none(),
+        "the page's script did not run: is its hash in the Content-Security-Policy right?"
+    );
+    let n = report["recommendations"].as_array().unwrap().len();
+    assert_eq!(
+        text(&select(&doc, "#f-count")[0]),
+        format!("{n} of {n} shown")
+    );
+
+    // The hostile fixture, as rendered: still text, nothing ran.
+    let dir = tempfile::tempdir().unwrap();
+    let hostile = dir.path().join("hostile.html");
+    write_html(&hostile_args(), &hostile);
+    let dom = chromium(&bin, &hostile, &["--dump-dom".into()]);
+    let doc = Html::parse_document(&dom);
+    assert_inputs_stayed_text(&doc);
+    let body = &select(&doc, "body")[0];
+    assert_eq!(
+        body.value().attr("data-pwned"),
+        None,
+        "an injected script ran"
+    );
+    assert!(!text(&select(&doc, "title")[0]).contains("PWNED"));
+    assert!(select(&doc, "#rec-tools")[0]
+        .value()
+        .attr("hidden")
+        .is_none());
+
+    // Had escaping failed, the policy would still refuse the script: plant one by hand.
+    let planted = dir.path().join("planted.html");
+    let html = std::fs::read_to_string(&hostile).unwrap().replace(
+        "<main>",
+        "<main><script>document.body.setAttribute('data-pwned','planted')</script>",
+    );
+    std::fs::write(&planted, html).unwrap();
+    let dom = chromium(&bin, &planted, &["--dump-dom".into()]);
+    let doc = Html::parse_document(&dom);
+    assert_eq!(
+        select(&doc, "script").len(),
+        2,
+        "the planted script is in the page"
+    );
+    assert_eq!(
+        select(&doc, "body")[0].value().attr("data-pwned"),
+        None,
+        "the Content-Security-Policy let a planted inline script run"
+    );
+
+    // The screenshot, kept as a test artifact (the README shows a copy, docs/dashboard.png).
+    let png = artifacts.join("dashboard.png");
+    let _ = std::fs::remove_file(&png);
+    chromium(
+        &bin,
+        &dashboard,
+        &[
+            format!("--screenshot={}", png.display()),
+            "--window-size=1280,2000".into(),
+        ],
+    );
+    let bytes = std::fs::read(&png).unwrap();
+    assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"), "not a PNG");
+    assert!(
+        bytes.len() > 20_000,
+        "a blank screenshot? {} bytes",
+        bytes.len()
+    );
+}
