@@ -698,6 +698,7 @@ impl Assessment {
             },
             machines: self.machine_entries(),
             baseline: None,
+            trend: Vec::new(),
             exemptions: self.exemption_statuses(),
             recommendations,
             policies,

@@ -240,6 +240,10 @@ pub struct AssessArgs {
     /// An earlier JSON report: adds score changes and new, resolved and changed findings.
     #[arg(long, value_name = "REPORT")]
     pub baseline: Option<PathBuf>,
+    /// A folder of earlier JSON reports: the html format charts the score over them and this
+    /// one (other files there are skipped with a warning).
+    #[arg(long, value_name = "DIR")]
+    pub trend: Option<PathBuf>,
     /// Print GitHub Actions ::error/::warning commands for new findings (all unhealthy
     /// findings without --baseline).
     #[arg(long)]

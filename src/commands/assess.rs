@@ -307,6 +307,9 @@ pub fn run(
     if let Some(path) = &args.baseline {
         apply_baseline(&mut report, path, sources, problems);
     }
+    if let Some(dir) = &args.trend {
+        report.trend = super::trend::read(dir, args.max_file_size, problems);
+    }
     // Gates see the whole report (baseline included), never a rendering of it.
     report.gate = crate::gate::evaluate(&report, &gates, problems.has_errors());
 

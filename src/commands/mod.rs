@@ -8,6 +8,7 @@ pub mod collect;
 pub mod diff;
 pub mod fix;
 pub mod policies;
+pub mod trend;
 pub mod validate;
 
 use std::io::{self, Write};

@@ -395,6 +395,7 @@ pub fn sample() -> Report {
             }],
             unchanged: 1,
         }),
+        trend: Vec::new(),
         exemptions: vec![ExemptionStatus {
             policy: "storage-public-network".into(),
             category: "waiver".into(),

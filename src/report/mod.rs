@@ -1,13 +1,14 @@
 //! The report: one sorted, serialisable view of an assessment that every format renders.
 //!
-//! The JSON form is the contract (`schemas/report.schema.json`); the table, CSV, SARIF and
-//! Markdown formats derive from the same [`Report`]. Reporters never open files, probe
+//! The JSON form is the contract (`schemas/report.schema.json`); the table, CSV, SARIF,
+//! Markdown and HTML formats derive from the same [`Report`]. Reporters never open files, probe
 //! terminals, read the environment or the clock: width, colour, the CSV's states and delimiter
 //! come in [`RenderOptions`], so one report and one set of options always give the same bytes.
 
 pub mod csv;
 #[cfg(test)]
 mod fixture;
+pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod sarif;
@@ -226,6 +227,18 @@ pub struct BaselineDelta {
     pub unchanged: usize,
 }
 
+/// An earlier report's overall score, for the score trend.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TrendPoint {
+    /// The earlier report's `assessedAt`.
+    pub assessed_at: String,
+    /// Its overall percentage.
+    pub percentage: f64,
+    /// The file it was read from.
+    pub path: String,
+}
+
 /// A machine with agent data and the age of its snapshot.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -339,6 +352,10 @@ pub struct Report {
     /// The comparison with `--baseline`, when one was given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub baseline: Option<BaselineDelta>,
+    /// Earlier reports' overall scores (`--trend DIR`), oldest first; this report is not
+    /// among them. Empty (and left out of the JSON) without `--trend`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub trend: Vec<TrendPoint>,
     /// The config's exemptions and whether each is active, unused or expired.
     pub exemptions: Vec<ExemptionStatus>,
     /// Recommendations, by potential gain, then severity, then id.
@@ -429,6 +446,8 @@ pub enum Format {
     Sarif,
     /// A summary for CI job pages and pull-request comments.
     Markdown,
+    /// A self-contained dashboard page that opens offline in any browser.
+    Html,
 }
 
 impl Format {
@@ -440,6 +459,7 @@ impl Format {
             Self::Csv => Box::new(csv::CsvReporter),
             Self::Sarif => Box::new(sarif::SarifReporter),
             Self::Markdown => Box::new(markdown::MarkdownReporter),
+            Self::Html => Box::new(html::HtmlReporter),
         }
     }
 }

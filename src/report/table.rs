@@ -604,6 +604,7 @@ mod tests {
                     .into(),
             },
             baseline: None,
+            trend: Vec::new(),
             exemptions: Vec::new(),
             machines: vec![
                 MachineEntry {

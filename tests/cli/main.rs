@@ -7,5 +7,6 @@ mod errors;
 mod fix;
 mod gates;
 mod help;
+mod html;
 mod policies;
 mod support;
