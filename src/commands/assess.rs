@@ -286,10 +286,7 @@ pub fn run(
     if !check_flags(args, &gates, problems) {
         return ExitStatus::Error;
     }
-    let jobs = args
-        .jobs
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
-        .max(1);
+    let jobs = crate::commands::worker_count(args.jobs);
     let opts = AssessOptions {
         inputs: args.inputs.iter().chain(&args.agents).cloned().collect(),
         catalog: catalog_options(&args.policy, &config, false),

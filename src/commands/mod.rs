@@ -151,6 +151,13 @@ pub fn load_config(
     }
 }
 
+/// Worker threads: `--jobs`, else the number of cores (at least 1).
+pub fn worker_count(requested: Option<usize>) -> usize {
+    requested
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
+        .max(1)
+}
+
 /// Catalog options from flags and config.
 pub fn catalog_options(args: &PolicyArgs, config: &Config, with_tests: bool) -> CatalogOptions {
     let mut dirs = config.policy_dirs();

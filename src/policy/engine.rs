@@ -313,6 +313,14 @@ impl PolicyEngine {
                 return Outcome::Failed(Box::new(p));
             }
         };
+        let failed = |e: &anyhow_like::Error| {
+            Outcome::Failed(Box::new(engine_problem(
+                "posture::policy::eval",
+                &prefix,
+                e,
+                sources,
+            )))
+        };
         let applicable: Option<BTreeSet<String>> = if policy.has_applicable {
             match engine.eval_rule(format!("data.{}.applicable", module.package)) {
                 Ok(v) => Some(
@@ -325,14 +333,7 @@ impl PolicyEngine {
                         })
                         .unwrap_or_default(),
                 ),
-                Err(e) => {
-                    return Outcome::Failed(Box::new(engine_problem(
-                        "posture::policy::eval",
-                        &prefix,
-                        &e,
-                        sources,
-                    )))
-                }
+                Err(e) => return failed(&e),
             }
         } else {
             None
@@ -352,14 +353,7 @@ impl PolicyEngine {
                     Ok(u) => u,
                     Err(msg) => return fail(format!("policy `{id}`: {msg}")),
                 },
-                Err(e) => {
-                    return Outcome::Failed(Box::new(engine_problem(
-                        "posture::policy::eval",
-                        &prefix,
-                        &e,
-                        sources,
-                    )))
-                }
+                Err(e) => return failed(&e),
             }
         } else {
             BTreeMap::new()
