@@ -106,38 +106,18 @@ fn commands_for(commands: &[Vec<Word>], t: &Target) -> Result<Vec<Command>, Stri
 /// The bash script for `rec`, or why there is none.
 pub fn render(input: &FixInput, rec: &Recommendation, name: &str) -> Rendered {
     let mut r = Rendered::default();
-    if let Some(why) = super::no_template(rec, Shell::Bash) {
-        r.manual.push((None, why));
+    let Some(blocks) =
+        super::expand_targets(rec, Shell::Bash, &mut r, template::parse_bash, |p, t| {
+            commands_for(p, t)
+        })
+    else {
         return r;
-    }
+    };
     let template = rec
         .quick_fix
         .as_ref()
         .and_then(|q| q.bash.as_deref())
         .unwrap_or("");
-    let commands = match template::parse_bash(template) {
-        Ok(c) => c,
-        Err(e) => {
-            r.manual.push((
-                None,
-                format!("the bash template cannot be used safely: {e}"),
-            ));
-            return r;
-        }
-    };
-    let mut blocks = Vec::new();
-    for t in &rec.targets {
-        match commands_for(&commands, t) {
-            Ok(c) => {
-                r.covered.push(t.id.clone());
-                blocks.push((t, c));
-            }
-            Err(e) => r.manual.push((Some(t.id.clone()), e)),
-        }
-    }
-    if blocks.is_empty() {
-        return r;
-    }
     let header = super::header(
         input,
         rec,

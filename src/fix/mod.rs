@@ -234,6 +234,53 @@ pub struct Rendered {
     pub manual: Vec<(Option<String>, String)>,
 }
 
+/// Parses `rec`'s template for `shell` and expands it for each target. What cannot be
+/// covered (no template, a template that cannot be quoted safely, a target whose values do
+/// not fit) is recorded in `r`; `None` when no target is left.
+pub(crate) fn expand_targets<'a, P, C>(
+    rec: &'a Recommendation,
+    shell: Shell,
+    r: &mut Rendered,
+    parse: impl Fn(&str) -> Result<P, String>,
+    expand: impl Fn(&P, &Target) -> Result<C, String>,
+) -> Option<Vec<(&'a Target, C)>> {
+    if let Some(why) = no_template(rec, shell) {
+        r.manual.push((None, why));
+        return None;
+    }
+    let (template, name) = match shell {
+        Shell::Bash => (
+            rec.quick_fix.as_ref().and_then(|q| q.bash.as_deref()),
+            "bash",
+        ),
+        Shell::Powershell => (
+            rec.quick_fix.as_ref().and_then(|q| q.powershell.as_deref()),
+            "PowerShell",
+        ),
+    };
+    let parsed = match parse(template.unwrap_or("")) {
+        Ok(p) => p,
+        Err(e) => {
+            r.manual.push((
+                None,
+                format!("the {name} template cannot be used safely: {e}"),
+            ));
+            return None;
+        }
+    };
+    let mut blocks = Vec::new();
+    for t in &rec.targets {
+        match expand(&parsed, t) {
+            Ok(c) => {
+                r.covered.push(t.id.clone());
+                blocks.push((t, c));
+            }
+            Err(e) => r.manual.push((Some(t.id.clone()), e)),
+        }
+    }
+    (!blocks.is_empty()).then_some(blocks)
+}
+
 /// The policy ids in `opts.policies` that are not recommendations of the input.
 pub fn unknown_policies<'a>(input: &FixInput, opts: &'a Options) -> Vec<&'a str> {
     opts.policies

@@ -62,38 +62,20 @@ fn commands_for(parts: &[PsPart], t: &Target) -> Result<Vec<String>, String> {
 /// The PowerShell script for `rec`, or why there is none.
 pub fn render(input: &FixInput, rec: &Recommendation, name: &str) -> Rendered {
     let mut r = Rendered::default();
-    if let Some(why) = super::no_template(rec, Shell::Powershell) {
-        r.manual.push((None, why));
+    let Some(blocks) = super::expand_targets(
+        rec,
+        Shell::Powershell,
+        &mut r,
+        template::parse_powershell,
+        |p, t| commands_for(p, t),
+    ) else {
         return r;
-    }
+    };
     let template = rec
         .quick_fix
         .as_ref()
         .and_then(|q| q.powershell.as_deref())
         .unwrap_or("");
-    let parts = match template::parse_powershell(template) {
-        Ok(p) => p,
-        Err(e) => {
-            r.manual.push((
-                None,
-                format!("the PowerShell template cannot be used safely: {e}"),
-            ));
-            return r;
-        }
-    };
-    let mut blocks = Vec::new();
-    for t in &rec.targets {
-        match commands_for(&parts, t) {
-            Ok(c) => {
-                r.covered.push(t.id.clone());
-                blocks.push((t, c));
-            }
-            Err(e) => r.manual.push((Some(t.id.clone()), e)),
-        }
-    }
-    if blocks.is_empty() {
-        return r;
-    }
     let header = super::header(
         input,
         rec,
