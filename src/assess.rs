@@ -143,10 +143,9 @@ pub fn assess(opts: AssessOptions, mut sources: SourceMap, mut problems: Problem
             format!("cannot give the inventory to the engine: {e}"),
         ));
     }
+    // Detections raise alerts (evaluated below); only recommendations assess resources.
     let selected: Vec<usize> = catalog
-        .policies
-        .iter()
-        .enumerate()
+        .recommendations()
         .filter(|(_, p)| p.enabled)
         .map(|(i, _)| i)
         .collect();
@@ -644,6 +643,7 @@ impl Assessment {
             .enumerate()
             .map(|(i, p)| report::PolicyEntry {
                 id: p.meta.id.clone(),
+                kind: p.meta.kind().into(),
                 source: match p.origin {
                     PolicySource::Bundled => "bundled".into(),
                     PolicySource::User => "user".into(),

@@ -406,6 +406,7 @@ pub fn sample() -> Report {
         }],
         recommendations,
         policies: vec![PolicyEntry {
+            kind: "recommendation".into(),
             id: "storage-public-network".into(),
             source: "bundled".into(),
             enabled: true,

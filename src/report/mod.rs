@@ -251,6 +251,8 @@ pub struct MachineEntry {
 pub struct PolicyEntry {
     /// Policy id.
     pub id: String,
+    /// `recommendation` or `alert` (a detection).
+    pub kind: String,
     /// `bundled` or `user`.
     pub source: String,
     /// Whether it was switched on.

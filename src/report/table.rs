@@ -673,6 +673,7 @@ mod tests {
                 ),
             ],
             policies: vec![PolicyEntry {
+                kind: "recommendation".into(),
                 id: "storage-public-network".into(),
                 source: "bundled".into(),
                 enabled: true,
