@@ -32,6 +32,8 @@ pub use crate::gate::Gates;
 pub struct AssessOptions {
     /// Inventory files and folders.
     pub inputs: Vec<PathBuf>,
+    /// Earlier agent snapshots (`--history`): each host's history for detections.
+    pub history: Vec<PathBuf>,
     /// Which policies.
     pub catalog: CatalogOptions,
     /// The config file (default when none).
@@ -121,7 +123,14 @@ pub fn assess(opts: AssessOptions, mut sources: SourceMap, mut problems: Problem
             .with_help("check the paths and the export step that wrote them"),
         );
     }
-    let machines = estate::attach(&mut inventory, &sources, &mut problems);
+    let history = load_history(
+        &opts.history,
+        &load_options,
+        &mut inventory,
+        &mut sources,
+        &mut problems,
+    );
+    let machines = estate::attach(&mut inventory, history, &sources, &mut problems);
     let catalog = catalog::load(&opts.catalog, &mut sources, &mut problems);
     let parameters = resolve_parameters(&catalog, &opts.config, &sources, &mut problems);
     let freshness_hours = parameters
@@ -269,6 +278,40 @@ pub fn assess(opts: AssessOptions, mut sources: SourceMap, mut problems: Problem
         now: opts.now,
         gates: opts.gates,
     }
+}
+
+/// The snapshots of the `--history` folders; their files join the report's inputs as
+/// `agent-history`. Resources found there are not assessed (history is snapshots only).
+fn load_history(
+    paths: &[PathBuf],
+    options: &load::LoadOptions,
+    inventory: &mut Inventory,
+    sources: &mut SourceMap,
+    problems: &mut Problems,
+) -> Vec<load::Snapshot> {
+    if paths.is_empty() {
+        return Vec::new();
+    }
+    let (found, _) = load::load_inventory_with(paths, options, sources, problems);
+    if !found.resources.is_empty() {
+        problems.push(
+            Problem::warning(
+                "posture::agent::history_resources",
+                format!(
+                    "--history holds {} inventory resources; they are not assessed",
+                    found.resources.len()
+                ),
+            )
+            .with_help("give inventories as inputs; --history takes earlier agent snapshots"),
+        );
+    }
+    inventory
+        .inputs
+        .extend(found.inputs.into_iter().map(|mut i| {
+            i.kind = "agent-history".into();
+            i
+        }));
+    found.snapshots
 }
 
 fn resolve_parameters(
@@ -541,6 +584,8 @@ impl Assessment {
                     age_hours: score::round4(age_hours),
                     stale: age_hours > self.freshness_hours,
                     source: m.source.clone(),
+                    history_snapshots: m.history.len(),
+                    history_since: m.history.first().map(|h| h.collected_at.clone()),
                 }
             })
             .collect()

@@ -190,6 +190,10 @@ pub struct AssessArgs {
     /// Agent snapshot files or folders (snapshots inside INPUT folders are found too).
     #[arg(long, value_name = "PATH")]
     pub agents: Vec<PathBuf>,
+    /// Earlier agent snapshots of the same hosts, files or folders (repeatable): anomaly
+    /// detections compare the newest snapshot with them to flag what is new.
+    #[arg(long, value_name = "DIR")]
+    pub history: Vec<PathBuf>,
     /// Report format.
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
     pub format: Format,

@@ -292,6 +292,7 @@ pub fn run(
         .max(1);
     let opts = AssessOptions {
         inputs: args.inputs.iter().chain(&args.agents).cloned().collect(),
+        history: args.history.clone(),
         catalog: catalog_options(&args.policy, &config, false),
         config,
         now,

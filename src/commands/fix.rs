@@ -48,6 +48,7 @@ fn assess_inputs(
         .max(1);
     let opts = AssessOptions {
         inputs: args.inputs.iter().chain(&args.agents).cloned().collect(),
+        history: Vec::new(),
         catalog: catalog_options(&args.policy, &config, false),
         config,
         now,

@@ -244,6 +244,12 @@ pub struct MachineEntry {
     pub stale: bool,
     /// The snapshot file.
     pub source: String,
+    /// Earlier snapshots of the host kept as its history (older snapshots given to the
+    /// assessment and those of `--history`).
+    pub history_snapshots: usize,
+    /// When the oldest of them was collected.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub history_since: Option<String>,
 }
 
 /// One loaded policy and whether it ran.

@@ -614,6 +614,8 @@ mod tests {
                     age_hours: 2.0,
                     stale: false,
                     source: "agents/web-01.json".into(),
+                    history_snapshots: 0,
+                    history_since: None,
                 },
                 MachineEntry {
                     id: "/providers/Microsoft.HybridCompute/machines/db-02".into(),
@@ -623,6 +625,8 @@ mod tests {
                     age_hours: 72.0,
                     stale: true,
                     source: "agents/db-02.json".into(),
+                    history_snapshots: 0,
+                    history_since: None,
                 },
             ],
             recommendations: vec![
