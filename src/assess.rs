@@ -12,6 +12,7 @@ use sha2::{Digest, Sha256};
 use crate::config::{Config, Exemption};
 use crate::diag::{Problem, Problems};
 use crate::estate;
+use crate::intel::{self, Intel};
 use crate::load::{self, Inventory};
 use crate::model::{PolicySource, Resource, State};
 use crate::policy::catalog::{self, Catalog, CatalogOptions};
@@ -34,6 +35,8 @@ pub struct AssessOptions {
     pub inputs: Vec<PathBuf>,
     /// Earlier agent snapshots (`--history`): each host's history for detections.
     pub history: Vec<PathBuf>,
+    /// Threat-intelligence files (`--intel`): STIX 2.1 bundles or CSV.
+    pub intel: Vec<PathBuf>,
     /// Which policies.
     pub catalog: CatalogOptions,
     /// The config file (default when none).
@@ -85,6 +88,8 @@ pub struct Assessment {
     pub inventory: Inventory,
     /// Machines with agent data.
     pub machines: Vec<estate::Machine>,
+    /// Threat intelligence of `--intel`.
+    pub intel: Intel,
     /// Snapshots older than this many hours are stale.
     pub freshness_hours: f64,
     /// The policies.
@@ -131,6 +136,14 @@ pub fn assess(opts: AssessOptions, mut sources: SourceMap, mut problems: Problem
         &mut problems,
     );
     let machines = estate::attach(&mut inventory, history, &sources, &mut problems);
+    let intel = intel::load(
+        &opts.intel,
+        &opts.now,
+        &load_options,
+        &mut sources,
+        &mut problems,
+    );
+    inventory.inputs.extend(intel.files.iter().cloned());
     let catalog = catalog::load(&opts.catalog, &mut sources, &mut problems);
     let parameters = resolve_parameters(&catalog, &opts.config, &sources, &mut problems);
     let freshness_hours = parameters
@@ -268,6 +281,7 @@ pub fn assess(opts: AssessOptions, mut sources: SourceMap, mut problems: Problem
         problems,
         inventory,
         machines,
+        intel,
         freshness_hours,
         catalog,
         config: opts.config,
@@ -742,6 +756,7 @@ impl Assessment {
                 aggregation: "Per subscription: sum of control points over sum of available control maxima. Across subscriptions: weighted mean of per-subscription ratios, weight = resources counted in the subscription (posture's rule; the reference's weights are not public).".into(),
             },
             machines: self.machine_entries(),
+            intel: (!self.intel.files.is_empty()).then(|| self.intel.summary()),
             baseline: None,
             exemptions: self.exemption_statuses(),
             recommendations,

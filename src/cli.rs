@@ -194,6 +194,10 @@ pub struct AssessArgs {
     /// detections compare the newest snapshot with them to flag what is new.
     #[arg(long, value_name = "DIR")]
     pub history: Vec<PathBuf>,
+    /// Threat intelligence (repeatable): a STIX 2.1 bundle (.json) or a CSV file (.csv with
+    /// type,value,description,severity); detections match its indicators.
+    #[arg(long, value_name = "FILE")]
+    pub intel: Vec<PathBuf>,
     /// Report format.
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
     pub format: Format,

@@ -21,6 +21,7 @@ pub mod config;
 pub mod diag;
 pub mod exit;
 pub mod fix;
+pub mod intel;
 pub mod load;
 pub mod model;
 pub mod output;

@@ -293,6 +293,7 @@ pub fn run(
     let opts = AssessOptions {
         inputs: args.inputs.iter().chain(&args.agents).cloned().collect(),
         history: args.history.clone(),
+        intel: args.intel.clone(),
         catalog: catalog_options(&args.policy, &config, false),
         config,
         now,

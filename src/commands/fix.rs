@@ -49,6 +49,7 @@ fn assess_inputs(
     let opts = AssessOptions {
         inputs: args.inputs.iter().chain(&args.agents).cloned().collect(),
         history: Vec::new(),
+        intel: Vec::new(),
         catalog: catalog_options(&args.policy, &config, false),
         config,
         now,

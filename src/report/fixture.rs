@@ -335,6 +335,7 @@ pub fn sample() -> Report {
                 .into(),
         },
         machines: Vec::new(),
+        intel: None,
         baseline: Some(BaselineDelta {
             path: "baseline/posture.json".into(),
             assessed_at: "2026-11-19T00:00:00Z".into(),

@@ -344,6 +344,10 @@ pub struct Report {
     pub score: ScoreSection,
     /// Machines with agent data, by id, with the age of their snapshot.
     pub machines: Vec<MachineEntry>,
+    /// The threat intelligence of `--intel`, when given: indicators used and those that
+    /// could not be.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub intel: Option<crate::intel::IntelSummary>,
     /// The comparison with `--baseline`, when one was given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub baseline: Option<BaselineDelta>,

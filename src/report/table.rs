@@ -604,6 +604,7 @@ mod tests {
                     .into(),
             },
             baseline: None,
+            intel: None,
             exemptions: Vec::new(),
             machines: vec![
                 MachineEntry {
