@@ -9,6 +9,7 @@ use std::time::Duration;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
+use crate::alerts;
 use crate::config::{Config, Exemption};
 use crate::diag::{Problem, Problems};
 use crate::estate;
@@ -90,6 +91,10 @@ pub struct Assessment {
     pub machines: Vec<estate::Machine>,
     /// Threat intelligence of `--intel`.
     pub intel: Intel,
+    /// Security alerts of the detections, sorted; they never change the score.
+    pub alerts: Vec<report::Alert>,
+    /// Indices into the catalog's policies of detections that failed.
+    pub failed_detections: std::collections::BTreeSet<usize>,
     /// Snapshots older than this many hours are stale.
     pub freshness_hours: f64,
     /// The policies.
@@ -184,6 +189,21 @@ pub fn assess(opts: AssessOptions, mut sources: SourceMap, mut problems: Problem
         &values,
         &eval,
         &sources,
+    );
+    let raised = alerts::evaluate(
+        &engine,
+        &catalog,
+        &machines,
+        &inventory,
+        &intel,
+        &alerts::AlertOptions {
+            now: &opts.now,
+            timeout: opts.timeout,
+            jobs: opts.jobs,
+            parameters: &eval.parameters,
+        },
+        &sources,
+        &mut problems,
     );
     let index: BTreeMap<&str, usize> = inventory
         .resources
@@ -282,6 +302,8 @@ pub fn assess(opts: AssessOptions, mut sources: SourceMap, mut problems: Problem
         inventory,
         machines,
         intel,
+        alerts: raised.alerts,
+        failed_detections: raised.failed,
         freshness_hours,
         catalog,
         config: opts.config,
@@ -711,7 +733,7 @@ impl Assessment {
                 reason: p.reason.clone(),
                 status: if !p.enabled {
                     "disabled".into()
-                } else if failed.contains(&i) {
+                } else if failed.contains(&i) || self.failed_detections.contains(&i) {
                     "failed".into()
                 } else {
                     "evaluated".into()
@@ -760,6 +782,7 @@ impl Assessment {
             baseline: None,
             exemptions: self.exemption_statuses(),
             recommendations,
+            alerts: self.alerts.clone(),
             policies,
             gate: report::GateOutcome {
                 status: String::new(),

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::model::Severity;
+use crate::model::{AlertSeverity, Severity};
 use crate::report::Format;
 
 /// Offline cloud and host security posture assessment with Rego policies and a Secure Score.
@@ -261,6 +261,10 @@ pub struct GateArgs {
     /// Fail when an exemption in the config has expired.
     #[arg(long)]
     pub fail_on_expired_exemptions: bool,
+    /// Fail when a security alert has this severity or higher (alerts never change the
+    /// Secure Score).
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on_alert: Option<AlertSeverity>,
 }
 
 /// `1048576`, `512K`, `100M`, `2G` (powers of 1024).

@@ -12,6 +12,7 @@
     clippy::indexing_slicing
 )]
 
+pub mod alerts;
 pub mod assess;
 pub mod assets;
 pub mod cli;

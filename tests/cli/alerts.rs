@@ -86,3 +86,96 @@ fn detection_metadata_is_checked() {
         assert!(run.stderr.contains(expected), "{expected}:\n{}", run.stderr);
     }
 }
+
+/// Assesses the estate fixture with only the given detection.
+fn assess_with(detection_text: &str, extra: &[&str]) -> (crate::support::Run, tempfile::TempDir) {
+    let dir = temp_with(&[("x.rego", detection_text)]);
+    let mut args = vec![
+        "assess",
+        "tests/fixtures/estate/inventory.json",
+        "--agents",
+        "tests/fixtures/estate/agents",
+        "--no-default-policies",
+        "--policies",
+        dir.path().to_str().unwrap(),
+        "--now",
+        "2026-11-26T00:00:00Z",
+    ];
+    args.extend(extra);
+    (posture(&args), dir)
+}
+
+#[test]
+fn a_user_detection_raises_alerts_that_gate_and_never_score() {
+    let (run, _dir) = assess_with(&detection(CUSTOM, RULE), &["-f", "json"]);
+    assert_eq!(run.code, 0, "{}", run.transcript());
+    let r = crate::support::json(&run);
+    let alerts = r["alerts"].as_array().unwrap();
+    // One per machine with a snapshot; the older snapshot of vm-a is its history.
+    assert_eq!(alerts.len(), 3, "{alerts:#?}");
+    for a in alerts {
+        assert_eq!(a["alertType"], "test-thing");
+        assert_eq!(a["severity"], "Informational");
+        assert_eq!(a["source"], "detection");
+        assert_eq!(a["fingerprint"].as_str().unwrap().len(), 32);
+        assert!(a["location"]["file"].as_str().unwrap().contains("agents"));
+    }
+    let vm_a = r["machines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["hostname"] == "vm-a")
+        .unwrap();
+    assert_eq!(vm_a["historySnapshots"], 1);
+    assert_eq!(vm_a["historySince"], "2026-11-20T08:00:00Z");
+    // Alerts never change the score: the same run without the detection scores the same.
+    let (quiet, _d) = assess_with(
+        &detection(CUSTOM, RULE),
+        &["-f", "json", "--disable", "test-detection"],
+    );
+    let q = crate::support::json(&quiet);
+    assert_eq!(q["score"], r["score"]);
+    assert_eq!(q["alerts"].as_array().unwrap().len(), 0);
+    // Repeated assessments give the same fingerprints.
+    let (again, _d) = assess_with(&detection(CUSTOM, RULE), &["-f", "json"]);
+    assert_eq!(crate::support::json(&again)["alerts"], r["alerts"]);
+
+    let (gated, _d) = assess_with(
+        &detection(CUSTOM, RULE),
+        &["--fail-on-alert", "informational", "-q"],
+    );
+    assert_eq!(gated.code, 1, "{}", gated.transcript());
+    assert!(gated
+        .stdout
+        .contains("fail-on-alert informational: 3 Informational or higher alerts"));
+    let (passed, _d) = assess_with(&detection(CUSTOM, RULE), &["--fail-on-alert", "low", "-q"]);
+    assert_eq!(passed.code, 0, "{}", passed.transcript());
+
+    let (csv, _d) = assess_with(&detection(CUSTOM, RULE), &["-f", "csv-alerts"]);
+    assert_eq!(csv.code, 0);
+    assert!(csv
+        .stdout
+        .starts_with("TimeGenerated,AlertName,AlertType,Severity"));
+    assert_eq!(csv.stdout.lines().count(), 4);
+}
+
+#[test]
+fn an_alert_that_names_no_input_machine_fails_its_detection() {
+    let bad = "alerts contains {\"machine\": \"/nowhere\", \"message\": \"x\", \"start\": input.now} if true\n";
+    let (run, _dir) = assess_with(&detection(CUSTOM, bad), &["-f", "json"]);
+    assert_eq!(run.code, 2, "{}", run.transcript());
+    let r = crate::support::json(&run);
+    let error = r["errors"][0]["message"].as_str().unwrap();
+    assert!(
+        error.contains("`alerts` names machine `/nowhere`, which is not one of input.machines"),
+        "{error}"
+    );
+    let p = r["policies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == "test-detection")
+        .unwrap();
+    assert_eq!(p["status"], "failed");
+    assert_eq!(p["kind"], "alert");
+}
