@@ -357,6 +357,13 @@ fn write_alerts(report: &Report, opts: &RenderOptions, out: &mut dyn io::Write) 
             Cell::new(&a.message),
         ]);
     }
+    // Alert types are what users look up and gate on: keep them whole, like policy ids.
+    let longest = report
+        .alerts
+        .iter()
+        .map(|a| a.alert_type.chars().count())
+        .max();
+    keep_words_whole(&mut table, 1, longest.unwrap_or(0), opts.width);
     writeln!(out, "{table}")
 }
 
