@@ -9,9 +9,11 @@ use std::time::Duration;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
+use crate::alerts;
 use crate::config::{Config, Exemption};
 use crate::diag::{Problem, Problems};
 use crate::estate;
+use crate::intel::{self, Intel};
 use crate::load::{self, Inventory};
 use crate::model::{PolicySource, Resource, State};
 use crate::policy::catalog::{self, Catalog, CatalogOptions};
@@ -32,6 +34,10 @@ pub use crate::gate::Gates;
 pub struct AssessOptions {
     /// Inventory files and folders.
     pub inputs: Vec<PathBuf>,
+    /// Earlier agent snapshots (`--history`): each host's history for detections.
+    pub history: Vec<PathBuf>,
+    /// Threat-intelligence files (`--intel`): STIX 2.1 bundles or CSV.
+    pub intel: Vec<PathBuf>,
     /// Which policies.
     pub catalog: CatalogOptions,
     /// The config file (default when none).
@@ -83,6 +89,12 @@ pub struct Assessment {
     pub inventory: Inventory,
     /// Machines with agent data.
     pub machines: Vec<estate::Machine>,
+    /// Threat intelligence of `--intel`.
+    pub intel: Intel,
+    /// Security alerts of the detections, sorted; they never change the score.
+    pub alerts: Vec<report::Alert>,
+    /// Indices into the catalog's policies of detections that failed.
+    pub failed_detections: std::collections::BTreeSet<usize>,
     /// Snapshots older than this many hours are stale.
     pub freshness_hours: f64,
     /// The policies.
@@ -121,7 +133,22 @@ pub fn assess(opts: AssessOptions, mut sources: SourceMap, mut problems: Problem
             .with_help("check the paths and the export step that wrote them"),
         );
     }
-    let machines = estate::attach(&mut inventory, &sources, &mut problems);
+    let history = load_history(
+        &opts.history,
+        &load_options,
+        &mut inventory,
+        &mut sources,
+        &mut problems,
+    );
+    let machines = estate::attach(&mut inventory, history, &sources, &mut problems);
+    let intel = intel::load(
+        &opts.intel,
+        &opts.now,
+        &load_options,
+        &mut sources,
+        &mut problems,
+    );
+    inventory.inputs.extend(intel.files.iter().cloned());
     let catalog = catalog::load(&opts.catalog, &mut sources, &mut problems);
     let parameters = resolve_parameters(&catalog, &opts.config, &sources, &mut problems);
     let freshness_hours = parameters
@@ -143,10 +170,9 @@ pub fn assess(opts: AssessOptions, mut sources: SourceMap, mut problems: Problem
             format!("cannot give the inventory to the engine: {e}"),
         ));
     }
+    // Detections raise alerts (evaluated below); only recommendations assess resources.
     let selected: Vec<usize> = catalog
-        .policies
-        .iter()
-        .enumerate()
+        .recommendations()
         .filter(|(_, p)| p.enabled)
         .map(|(i, _)| i)
         .collect();
@@ -163,6 +189,21 @@ pub fn assess(opts: AssessOptions, mut sources: SourceMap, mut problems: Problem
         &values,
         &eval,
         &sources,
+    );
+    let raised = alerts::evaluate(
+        &engine,
+        &catalog,
+        &machines,
+        &inventory,
+        &intel,
+        &alerts::AlertOptions {
+            now: &opts.now,
+            timeout: opts.timeout,
+            jobs: opts.jobs,
+            parameters: &eval.parameters,
+        },
+        &sources,
+        &mut problems,
     );
     let index: BTreeMap<&str, usize> = inventory
         .resources
@@ -260,6 +301,9 @@ pub fn assess(opts: AssessOptions, mut sources: SourceMap, mut problems: Problem
         problems,
         inventory,
         machines,
+        intel,
+        alerts: raised.alerts,
+        failed_detections: raised.failed,
         freshness_hours,
         catalog,
         config: opts.config,
@@ -270,6 +314,40 @@ pub fn assess(opts: AssessOptions, mut sources: SourceMap, mut problems: Problem
         now: opts.now,
         gates: opts.gates,
     }
+}
+
+/// The snapshots of the `--history` folders; their files join the report's inputs as
+/// `agent-history`. Resources found there are not assessed (history is snapshots only).
+fn load_history(
+    paths: &[PathBuf],
+    options: &load::LoadOptions,
+    inventory: &mut Inventory,
+    sources: &mut SourceMap,
+    problems: &mut Problems,
+) -> Vec<load::Snapshot> {
+    if paths.is_empty() {
+        return Vec::new();
+    }
+    let (found, _) = load::load_inventory_with(paths, options, sources, problems);
+    if !found.resources.is_empty() {
+        problems.push(
+            Problem::warning(
+                "posture::agent::history_resources",
+                format!(
+                    "--history holds {} inventory resources; they are not assessed",
+                    found.resources.len()
+                ),
+            )
+            .with_help("give inventories as inputs; --history takes earlier agent snapshots"),
+        );
+    }
+    inventory
+        .inputs
+        .extend(found.inputs.into_iter().map(|mut i| {
+            i.kind = "agent-history".into();
+            i
+        }));
+    found.snapshots
 }
 
 fn resolve_parameters(
@@ -542,6 +620,8 @@ impl Assessment {
                     age_hours: score::round4(age_hours),
                     stale: age_hours > self.freshness_hours,
                     source: m.source.clone(),
+                    history_snapshots: m.history.len(),
+                    history_since: m.history.first().map(|h| h.collected_at.clone()),
                 }
             })
             .collect()
@@ -644,6 +724,7 @@ impl Assessment {
             .enumerate()
             .map(|(i, p)| report::PolicyEntry {
                 id: p.meta.id.clone(),
+                kind: p.meta.kind().into(),
                 source: match p.origin {
                     PolicySource::Bundled => "bundled".into(),
                     PolicySource::User => "user".into(),
@@ -652,7 +733,7 @@ impl Assessment {
                 reason: p.reason.clone(),
                 status: if !p.enabled {
                     "disabled".into()
-                } else if failed.contains(&i) {
+                } else if failed.contains(&i) || self.failed_detections.contains(&i) {
                     "failed".into()
                 } else {
                     "evaluated".into()
@@ -697,10 +778,12 @@ impl Assessment {
                 aggregation: "Per subscription: sum of control points over sum of available control maxima. Across subscriptions: weighted mean of per-subscription ratios, weight = resources counted in the subscription (posture's rule; the reference's weights are not public).".into(),
             },
             machines: self.machine_entries(),
+            intel: (!self.intel.files.is_empty()).then(|| self.intel.summary()),
             baseline: None,
             trend: Vec::new(),
             exemptions: self.exemption_statuses(),
             recommendations,
+            alerts: self.alerts.clone(),
             policies,
             gate: report::GateOutcome {
                 status: String::new(),

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::model::Severity;
+use crate::model::{AlertSeverity, Severity};
 use crate::report::Format;
 
 /// Offline cloud and host security posture assessment with Rego policies and a Secure Score.
@@ -220,6 +220,14 @@ pub struct AssessArgs {
     /// Agent snapshot files or folders (snapshots inside INPUT folders are found too).
     #[arg(long, value_name = "PATH")]
     pub agents: Vec<PathBuf>,
+    /// Earlier agent snapshots of the same hosts, files or folders (repeatable): anomaly
+    /// detections compare the newest snapshot with them to flag what is new.
+    #[arg(long, value_name = "DIR")]
+    pub history: Vec<PathBuf>,
+    /// Threat intelligence (repeatable): a STIX 2.1 bundle (.json) or a CSV file (.csv with
+    /// type,value,description,severity); detections match its indicators.
+    #[arg(long, value_name = "FILE")]
+    pub intel: Vec<PathBuf>,
     /// Report format.
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -287,6 +295,10 @@ pub struct GateArgs {
     /// Fail when an exemption in the config has expired.
     #[arg(long)]
     pub fail_on_expired_exemptions: bool,
+    /// Fail when a security alert has this severity or higher (alerts never change the
+    /// Secure Score).
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on_alert: Option<AlertSeverity>,
 }
 
 /// `1048576`, `512K`, `100M`, `2G` (powers of 1024).

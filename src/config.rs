@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use crate::diag::{Problem, Problems};
 use crate::load::{self, Format};
-use crate::model::Severity;
+use crate::model::{AlertSeverity, Severity};
 use crate::source::{SourceFile, SourceMap};
 
 /// The `policies` section.
@@ -76,6 +76,8 @@ pub struct GateSection {
     /// Fail when an exemption has expired.
     #[serde(default)]
     pub fail_on_expired_exemptions: bool,
+    /// Fail on a security alert at or above this severity.
+    pub fail_on_alert: Option<String>,
 }
 
 /// The whole file.
@@ -108,6 +110,14 @@ impl Config {
     /// `gate.fail_on_new` as a severity (already validated).
     pub fn fail_on_new(&self) -> Option<Severity> {
         self.gate.fail_on_new.as_deref().and_then(Severity::parse)
+    }
+
+    /// `gate.fail_on_alert` as an alert severity (already validated).
+    pub fn fail_on_alert(&self) -> Option<AlertSeverity> {
+        self.gate
+            .fail_on_alert
+            .as_deref()
+            .and_then(AlertSeverity::parse)
     }
 
     /// Extra policy folders resolved against the config file's folder.
@@ -145,6 +155,7 @@ const GATE: &[&str] = &[
     "fail_on_new",
     "max_score_drop",
     "fail_on_expired_exemptions",
+    "fail_on_alert",
 ];
 
 /// Reads and checks a config file. Problems are collected; `None` when it cannot be used.
@@ -284,6 +295,18 @@ fn check_values(config: &Config, value: &Value, file: &SourceFile, problems: &mu
                     .at(file, at, len, "expected high, medium or low"),
                 );
             }
+        }
+    }
+    if let Some(s) = &config.gate.fail_on_alert {
+        if AlertSeverity::parse(s).is_none() {
+            let (at, len) = locate(file, "/gate/fail_on_alert");
+            problems.push(
+                Problem::error(
+                    "posture::config::severity",
+                    format!("`{s}` is not an alert severity"),
+                )
+                .at(file, at, len, "expected high, medium, low or informational"),
+            );
         }
     }
     for (i, e) in config.exemptions.iter().enumerate() {

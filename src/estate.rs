@@ -2,8 +2,9 @@
 //! its virtual machine as `agent`, or becomes a machine resource of its own
 //! (`Microsoft.HybridCompute/machines`, the type Azure gives machines outside Azure).
 //!
-//! Older snapshots of the same host are not used and are named in a warning, so nothing is
-//! dropped silently.
+//! Older snapshots of the same host are not assessed for recommendations and are named in a
+//! warning, so nothing is dropped silently; they are kept, with the snapshots of
+//! `--history`, as the host's history, which detections read to tell what is new.
 
 use std::collections::BTreeMap;
 
@@ -11,13 +12,26 @@ use serde_json::{json, Value};
 
 use crate::diag::{Problem, Problems};
 use crate::load::{Inventory, Snapshot};
-use crate::model::Resource;
+use crate::model::{Origin, Resource};
 use crate::source::SourceMap;
 
 /// The type of machines known only from their agent.
 pub const HYBRID_MACHINE_TYPE: &str = "Microsoft.HybridCompute/machines";
 
-/// A machine with agent data, for the report's freshness section.
+/// An earlier snapshot of a machine.
+#[derive(Debug, Clone)]
+pub struct HistorySnapshot {
+    /// The whole document.
+    pub value: Value,
+    /// `collectedAt` as written.
+    pub collected_at: String,
+    /// `collectedAt` in Unix seconds.
+    pub collected_unix: i64,
+    /// The file it was read from.
+    pub source: String,
+}
+
+/// A machine with agent data.
 #[derive(Debug, Clone)]
 pub struct Machine {
     /// Lower-cased id of the resource the snapshot is attached to.
@@ -32,24 +46,47 @@ pub struct Machine {
     pub collected_unix: i64,
     /// The file it was read from.
     pub source: String,
+    /// Where in that file.
+    pub origin: Origin,
+    /// The newest snapshot (the one attached as `agent`).
+    pub snapshot: Value,
+    /// Earlier snapshots of the same host, oldest first: the older snapshots given to the
+    /// assessment and those of `--history`.
+    pub history: Vec<HistorySnapshot>,
 }
 
-/// Attaches every host's newest snapshot. Returns the machines with agent data, sorted by
+fn history_entry(s: Snapshot, source: String) -> HistorySnapshot {
+    HistorySnapshot {
+        value: s.value,
+        collected_at: s.collected_at,
+        collected_unix: s.collected_unix,
+        source,
+    }
+}
+
+/// Attaches every host's newest snapshot; `history` (the snapshots of `--history`) joins
+/// the older ones as each host's history. Returns the machines with agent data, sorted by
 /// resource id.
-pub fn attach(inv: &mut Inventory, sources: &SourceMap, problems: &mut Problems) -> Vec<Machine> {
+pub fn attach(
+    inv: &mut Inventory,
+    history: Vec<Snapshot>,
+    sources: &SourceMap,
+    problems: &mut Problems,
+) -> Vec<Machine> {
     let path = |s: &Snapshot| {
         sources
             .get(s.origin.source)
             .map_or_else(String::new, |f| f.path.clone())
     };
     let mut newest: BTreeMap<String, Snapshot> = BTreeMap::new();
+    let mut older: BTreeMap<String, Vec<HistorySnapshot>> = BTreeMap::new();
     for s in std::mem::take(&mut inv.snapshots) {
         match newest.get(&s.host_key) {
             None => {
                 newest.insert(s.host_key.clone(), s);
             }
             Some(kept) => {
-                let (older, newer) = if s.collected_unix >= kept.collected_unix {
+                let (older_one, newer) = if s.collected_unix >= kept.collected_unix {
                     (kept.clone(), s)
                 } else {
                     (s, kept.clone())
@@ -58,18 +95,66 @@ pub fn attach(inv: &mut Inventory, sources: &SourceMap, problems: &mut Problems)
                     Problem::warning(
                         "posture::agent::older_snapshot",
                         format!(
-                            "an older snapshot of host {} (collected {}) is not used; the newest, collected {} in {}, is",
-                            older.hostname,
-                            older.collected_at,
+                            "an older snapshot of host {} (collected {}) is not used for recommendations (it is history for alerts); the newest, collected {} in {}, is",
+                            older_one.hostname,
+                            older_one.collected_at,
                             newer.collected_at,
                             path(&newer)
                         ),
                     )
-                    .in_file(path(&older)),
+                    .in_file(path(&older_one)),
                 );
+                let from = path(&older_one);
+                older
+                    .entry(older_one.host_key.clone())
+                    .or_default()
+                    .push(history_entry(older_one, from));
                 newest.insert(newer.host_key.clone(), newer);
             }
         }
+    }
+    let mut unmatched: BTreeMap<String, (String, usize)> = BTreeMap::new();
+    for h in history {
+        let from = path(&h);
+        match newest.get(&h.host_key) {
+            None => {
+                let e = unmatched
+                    .entry(h.host_key.clone())
+                    .or_insert_with(|| (h.hostname.clone(), 0));
+                e.1 += 1;
+            }
+            // The assessed snapshot itself, found again in the history folder.
+            Some(now) if now.collected_unix == h.collected_unix => {}
+            Some(now) if now.collected_unix < h.collected_unix => {
+                problems.push(
+                    Problem::warning(
+                        "posture::agent::history_newer",
+                        format!(
+                            "the history snapshot of host {} collected {} is newer than the assessed one ({}); it is not used",
+                            h.hostname, h.collected_at, now.collected_at
+                        ),
+                    )
+                    .in_file(from)
+                    .with_help("give the newest snapshot with --agents and earlier ones with --history"),
+                );
+            }
+            Some(_) => older
+                .entry(h.host_key.clone())
+                .or_default()
+                .push(history_entry(h, from)),
+        }
+    }
+    for (hostname, n) in unmatched.into_values() {
+        problems.push(
+            Problem::warning(
+                "posture::agent::history_unmatched",
+                format!(
+                    "--history holds {n} snapshot{} of host {hostname}, which has no assessed snapshot; not used",
+                    if n == 1 { "" } else { "s" }
+                ),
+            )
+            .with_help("history only serves hosts whose current snapshot is assessed (--agents)"),
+        );
     }
     let index: BTreeMap<String, usize> = inv
         .resources
@@ -117,6 +202,14 @@ pub fn attach(inv: &mut Inventory, sources: &SourceMap, problems: &mut Problems)
             added.push(r);
             key
         };
+        let mut history = older.remove(&s.host_key).unwrap_or_default();
+        // Oldest first; the same time twice (a copy in two folders) counts once.
+        history.sort_by(|a, b| {
+            a.collected_unix
+                .cmp(&b.collected_unix)
+                .then_with(|| a.source.cmp(&b.source))
+        });
+        history.dedup_by_key(|h| h.collected_unix);
         machines.push(Machine {
             resource: key,
             hostname: s.hostname.clone(),
@@ -124,6 +217,9 @@ pub fn attach(inv: &mut Inventory, sources: &SourceMap, problems: &mut Problems)
             collected_at: s.collected_at.clone(),
             collected_unix: s.collected_unix,
             source,
+            origin: s.origin.clone(),
+            snapshot: s.value,
+            history,
         });
     }
     inv.resources.extend(added);

@@ -1,7 +1,7 @@
 //! CI gates: decided from the complete report, never from what a format shows, so changing
 //! `--format` or `--states` cannot change the exit code.
 
-use crate::model::Severity;
+use crate::model::{AlertSeverity, Severity};
 use crate::report::{self, GateCheck, GateOutcome, Report};
 
 /// Gate thresholds (flags override the config's `gate`).
@@ -17,6 +17,8 @@ pub struct Gates {
     pub max_score_drop: Option<f64>,
     /// Fail when an exemption has expired.
     pub fail_on_expired_exemptions: bool,
+    /// Fail on a security alert at or above this severity.
+    pub fail_on_alert: Option<AlertSeverity>,
 }
 
 impl Gates {
@@ -128,6 +130,26 @@ pub fn evaluate(report: &Report, gates: &Gates, errors: bool) -> GateOutcome {
                     expired.join(", ")
                 )
             },
+        });
+    }
+    if let Some(sev) = gates.fail_on_alert {
+        let n = report
+            .alerts
+            .iter()
+            .filter(|a| AlertSeverity::parse(&a.severity).is_some_and(|s| s <= sev))
+            .count();
+        let which = match sev {
+            AlertSeverity::High => "High".to_string(),
+            s => format!("{s} or higher"),
+        };
+        checks.push(GateCheck {
+            gate: "fail-on-alert".into(),
+            passed: n == 0,
+            detail: format!(
+                "fail-on-alert {}: {n} {which} alert{}",
+                sev.as_str().to_ascii_lowercase(),
+                if n == 1 { "" } else { "s" }
+            ),
         });
     }
     let (status, exit_code) = if errors {

@@ -12,6 +12,7 @@
     clippy::indexing_slicing
 )]
 
+pub mod alerts;
 pub mod assess;
 pub mod assets;
 pub mod cli;
@@ -21,6 +22,7 @@ pub mod config;
 pub mod diag;
 pub mod exit;
 pub mod fix;
+pub mod intel;
 pub mod load;
 pub mod model;
 pub mod output;

@@ -108,6 +108,119 @@ impl fmt::Display for Severity {
     }
 }
 
+/// Severity of a security alert: the reference's four levels, highest first in the ordering.
+/// Informational alerts matter only in the context of others (an incident).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    clap::ValueEnum,
+)]
+pub enum AlertSeverity {
+    /// High confidence of compromise and malicious intent.
+    #[serde(rename = "High")]
+    #[value(name = "high")]
+    High,
+    /// Probably suspicious; often anomaly based.
+    #[serde(rename = "Medium")]
+    #[value(name = "medium")]
+    Medium,
+    /// Benign positive or a blocked attack.
+    #[serde(rename = "Low")]
+    #[value(name = "low")]
+    Low,
+    /// Meaningful only with other alerts.
+    #[serde(rename = "Informational")]
+    #[value(name = "informational")]
+    Informational,
+}
+
+impl AlertSeverity {
+    /// The display name (`High`, `Medium`, `Low`, `Informational`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::High => "High",
+            Self::Medium => "Medium",
+            Self::Low => "Low",
+            Self::Informational => "Informational",
+        }
+    }
+
+    /// Parses any case of the four names.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.to_ascii_lowercase().as_str() {
+            "high" => Some(Self::High),
+            "medium" => Some(Self::Medium),
+            "low" => Some(Self::Low),
+            "informational" => Some(Self::Informational),
+            _ => None,
+        }
+    }
+
+    /// The nearest recommendation severity (Informational reads as Low), for code that
+    /// only knows recommendations.
+    pub fn nearest(self) -> Severity {
+        match self {
+            Self::High => Severity::High,
+            Self::Medium => Severity::Medium,
+            Self::Low | Self::Informational => Severity::Low,
+        }
+    }
+}
+
+impl fmt::Display for AlertSeverity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What raised an alert: a behavioural detection, a threat-intelligence match, or an
+/// anomaly against the host's own history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AlertSource {
+    /// Behavioural analytics over the snapshot's events and state.
+    Detection,
+    /// An indicator of `--intel` matched.
+    Intel,
+    /// Something the host has not shown before (needs history).
+    Anomaly,
+}
+
+impl AlertSource {
+    /// The contract spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Detection => "detection",
+            Self::Intel => "intel",
+            Self::Anomaly => "anomaly",
+        }
+    }
+}
+
+/// What a detection's metadata adds to a policy's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlertMeta {
+    /// Stable alert type (`linux-ssh-bruteforce-failed`): the alert's identity across
+    /// versions, like the reference's `AlertType`.
+    pub alert_type: String,
+    /// The four-level alert severity.
+    pub severity: AlertSeverity,
+    /// MITRE ATT&CK tactics (`Credential Access`).
+    pub tactics: Vec<String>,
+    /// MITRE ATT&CK technique ids (`T1110.001`).
+    pub techniques: Vec<String>,
+    /// Detection, intel or anomaly.
+    pub source: AlertSource,
+}
+
 /// The state of one resource for one recommendation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -170,12 +283,16 @@ pub struct PolicyMeta {
     pub title: String,
     /// What and why.
     pub description: String,
-    /// High, Medium or Low.
+    /// High, Medium or Low. For a detection, the nearest of these to its alert severity
+    /// (see [`AlertMeta::severity`] for the real one).
     pub severity: Severity,
-    /// Security control id.
+    /// Security control id (empty for a detection: alerts are not scored).
     pub control: String,
-    /// ARM types the policy sees, as written.
+    /// ARM types the policy sees, as written (empty for a detection, which sees machines).
     pub resource_types: Vec<String>,
+    /// Present for a detection (`custom.kind: alert`): a policy that raises security
+    /// alerts instead of assessing resources.
+    pub alert: Option<AlertMeta>,
     /// Steps a person follows.
     pub remediation: String,
     /// Optional fix templates.
@@ -196,6 +313,22 @@ pub struct PolicyMeta {
     pub references: Vec<String>,
     /// The whole block as parsed, for `policies show` and extension fields.
     pub raw: serde_json::Value,
+}
+
+impl PolicyMeta {
+    /// True for a detection (`custom.kind: alert`).
+    pub fn is_alert(&self) -> bool {
+        self.alert.is_some()
+    }
+
+    /// `recommendation` or `alert`, as the metadata spells the kind.
+    pub fn kind(&self) -> &'static str {
+        if self.is_alert() {
+            "alert"
+        } else {
+            "recommendation"
+        }
+    }
 }
 
 /// Where a policy came from.

@@ -43,7 +43,7 @@ impl HostAccess for Host {
         if !is_dir && !self.files.contains_key(path) {
             return Err(io::Error::from(io::ErrorKind::NotFound));
         }
-        Ok(FileInfo { mode: if is_dir { 0o755 } else { 0o644 }, uid: 0, gid: 0, is_dir, modified: Some(1_700_000_000) })
+        Ok(FileInfo { mode: if is_dir { 0o755 } else { 0o644 }, uid: 0, gid: 0, is_dir, modified: Some(1_700_000_000), size: Some(0) })
     }
 
     fn read_dir(&self, path: &Path) -> io::Result<Vec<PathBuf>> {

@@ -12,6 +12,10 @@ use super::users::{db_fields, Users};
 
 const SHADOW: &str = "/etc/shadow";
 
+/// Groups whose members may become root (sudo on Debian, wheel on the RHEL family, admin on
+/// older Ubuntu).
+pub(crate) const ADMIN_GROUPS: &[&str] = &["admin", "sudo", "wheel"];
+
 /// Names whose shadow password field is empty. The field itself is never kept.
 pub(crate) fn empty_shadow_passwords(text: &str) -> BTreeSet<String> {
     text.lines()
@@ -29,7 +33,28 @@ pub(crate) fn probe(ctx: &Ctx, users: &Users) -> (Value, Vec<Probe>) {
                 .iter()
                 .filter(|a| a.uid == 0)
                 .map(|a| a.name.clone());
-            fields.insert("uid0".into(), sorted_strings(uid0));
+            fields.insert("uid0".into(), sorted_strings(uid0.clone()));
+            // Who can act as root: UID 0 accounts and the admin groups' members.
+            let mut groups = Map::new();
+            let mut admins: BTreeSet<String> = uid0.collect();
+            let mut group_error = None;
+            for g in ADMIN_GROUPS {
+                match users.members_of(g) {
+                    Ok(Some(members)) => {
+                        admins.extend(members.iter().cloned());
+                        groups.insert((*g).to_string(), json!(members));
+                    }
+                    Ok(None) => {}
+                    Err(e) => group_error = Some(e),
+                }
+            }
+            if group_error.is_some() {
+                fields.insert("privilegedGroups".into(), Value::Null);
+                fields.insert("admins".into(), Value::Null);
+            } else {
+                fields.insert("privilegedGroups".into(), Value::Object(groups));
+                fields.insert("admins".into(), sorted_strings(admins));
+            }
             fields.insert("users".into(), json!(accounts.len()));
             let shadow = match ctx.read_text(SHADOW) {
                 Ok(text) => {
@@ -52,7 +77,13 @@ pub(crate) fn probe(ctx: &Ctx, users: &Users) -> (Value, Vec<Probe>) {
             (Probe::ok("accounts", "/etc/passwd"), shadow)
         }
         Err(reason) => {
-            for k in ["uid0", "users", "emptyPassword"] {
+            for k in [
+                "uid0",
+                "users",
+                "emptyPassword",
+                "privilegedGroups",
+                "admins",
+            ] {
                 fields.insert(k.into(), Value::Null);
             }
             (
@@ -90,5 +121,41 @@ mod tests {
         assert_eq!(v["emptyPassword"], json!(["guest", "nopw"]));
         assert_eq!(v["users"], 4);
         assert!(probes.iter().all(Probe::is_ok));
+    }
+
+    #[test]
+    fn admins_are_uid0_and_the_admin_groups_members() {
+        use crate::collect::testutil::{ctx, host};
+        let (_d, h) = host(&[
+            (
+                "/etc/passwd",
+                "root:x:0:0::/root:/bin/sh
+alice:x:1001:1001::/home/alice:/bin/sh
+bob:x:1002:10::/home/bob:/bin/sh
+",
+            ),
+            (
+                "/etc/group",
+                "root:x:0:
+wheel:x:10:
+sudo:x:27:alice,carol
+",
+            ),
+        ]);
+        let c = ctx(&h, false);
+        let (v, _) = probe(&c, &Users::load(&c));
+        assert_eq!(
+            v["privilegedGroups"],
+            json!({"sudo": ["alice", "carol"], "wheel": ["bob"]})
+        );
+        assert_eq!(v["admins"], json!(["alice", "bob", "carol", "root"]));
+        let (_d, h) = host(&[(
+            "/etc/passwd",
+            "root:x:0:0::/root:/bin/sh
+",
+        )]);
+        let c = ctx(&h, false);
+        let (v, _) = probe(&c, &Users::load(&c));
+        assert_eq!(v["admins"], Value::Null);
     }
 }

@@ -299,6 +299,7 @@ mod tests {
             gid: 0,
             is_dir: false,
             modified: Some(NOW - 9 * 86_400 - 60),
+            size: None,
         };
         let h = h.with_file_info("/var/lib/clamav/daily.cvd", sig);
         let enabled: BTreeSet<String> = ["clamav-daemon.service".to_string()].into();

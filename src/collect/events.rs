@@ -20,6 +20,7 @@ use std::io;
 
 use serde_json::{json, Map, Value};
 
+use super::authlog;
 use super::clock;
 use super::probe::{cannot_read, Ctx, Probe};
 use super::tz::LocalZone;
@@ -181,27 +182,66 @@ fn push(events: &mut VecDeque<Value>, v: Value) {
     events.push_back(v);
 }
 
-pub(crate) fn parse_log(text: &str, zone: &LocalZone, now: Option<i64>) -> Vec<Value> {
+/// Everything one log gives, each list the newest [`MAX_EVENTS`], oldest first.
+#[derive(Debug, Default)]
+pub(crate) struct Parsed {
+    pub auth: VecDeque<Value>,
+    pub privilege: VecDeque<Value>,
+    pub accounts: VecDeque<Value>,
+}
+
+impl Parsed {
+    /// Files one record by its program: sshd logins, sudo/su use, account changes.
+    fn add(&mut self, program: &str, msg: &str, time: Option<i64>, local: Option<String>) {
+        if is_sshd(program) {
+            if let Some(e) = parse_message(msg) {
+                push(&mut self.auth, to_json(time, local, &e));
+            }
+            return;
+        }
+        if !authlog::PROGRAMS.contains(&program) {
+            return;
+        }
+        let stamped = |mut m: Map<String, Value>| {
+            m.insert("time".into(), json!(time.map(clock::format)));
+            if let Some(l) = &local {
+                m.insert("localTime".into(), json!(l));
+            }
+            Value::Object(m)
+        };
+        if let Some(m) = authlog::privilege(program, msg) {
+            push(&mut self.privilege, stamped(m));
+        } else if let Some(m) = authlog::account_change(program, msg) {
+            push(&mut self.accounts, stamped(m));
+        }
+    }
+}
+
+pub(crate) fn parse_all(text: &str, zone: &LocalZone, now: Option<i64>) -> Parsed {
     let clock = Clock { zone, now };
-    let mut events = VecDeque::new();
+    let mut parsed = Parsed::default();
     for line in text.lines() {
         let Some((stamp, program, msg)) = split_syslog(line) else {
             continue;
         };
-        if !is_sshd(program) {
+        if !is_sshd(program) && !authlog::PROGRAMS.contains(&program) {
             continue;
         }
-        if let Some(e) = parse_message(msg) {
-            let (t, local) = clock.resolve(&stamp);
-            push(&mut events, to_json(t, local, &e));
-        }
+        let (t, local) = clock.resolve(&stamp);
+        parsed.add(program, msg, t, local);
     }
-    events.into()
+    parsed
+}
+
+/// The logins of a log (what the tests of the sshd parser look at).
+#[cfg(test)]
+pub(crate) fn parse_log(text: &str, zone: &LocalZone, now: Option<i64>) -> Vec<Value> {
+    parse_all(text, zone, now).auth.into()
 }
 
 /// journalctl's JSON lines: MESSAGE (text or byte array), __REALTIME_TIMESTAMP (µs).
-pub(crate) fn parse_journal(out: &str) -> Vec<Value> {
-    let mut events = VecDeque::new();
+pub(crate) fn parse_journal_all(out: &str) -> Parsed {
+    let mut parsed = Parsed::default();
     for line in out.lines() {
         let Ok(rec) = serde_json::from_str::<Value>(line) else {
             continue;
@@ -210,9 +250,6 @@ pub(crate) fn parse_journal(out: &str) -> Vec<Value> {
             .get("SYSLOG_IDENTIFIER")
             .and_then(Value::as_str)
             .unwrap_or("sshd");
-        if !is_sshd(ident) {
-            continue;
-        }
         let msg = match rec.get("MESSAGE") {
             Some(Value::String(s)) => s.clone(),
             Some(Value::Array(bytes)) => {
@@ -229,11 +266,15 @@ pub(crate) fn parse_journal(out: &str) -> Vec<Value> {
             .and_then(Value::as_str)
             .and_then(|s| s.parse::<i64>().ok())
             .map(|us| us.div_euclid(1_000_000));
-        if let Some(e) = parse_message(&msg) {
-            push(&mut events, to_json(time, None, &e));
-        }
+        parsed.add(ident, &msg, time, None);
     }
-    events.into()
+    parsed
+}
+
+/// The logins of journal records.
+#[cfg(test)]
+pub(crate) fn parse_journal(out: &str) -> Vec<Value> {
+    parse_journal_all(out).auth.into()
 }
 
 /// Phrases journalctl prints when the caller may not see the system journal.
@@ -241,8 +282,24 @@ fn journal_hidden(stderr: &str) -> bool {
     stderr.contains("insufficient permissions") || stderr.contains("not seeing messages")
 }
 
-/// The authentication events (null when unknown) and the `auth-events` probe.
-pub(crate) fn probe(ctx: &Ctx, zone: &LocalZone) -> (Value, Probe) {
+/// What the log probes found: each list null when unknown.
+pub(crate) struct Events {
+    pub authentication: Value,
+    pub privilege: Value,
+    pub account_changes: Value,
+    /// `auth-events`: sshd logins.
+    pub auth_probe: Probe,
+    /// `privilege-events`: sudo, su and account changes.
+    pub privilege_probe: Probe,
+}
+
+fn list(v: VecDeque<Value>) -> Value {
+    Value::Array(v.into())
+}
+
+/// The log events and their two probes. The auth log (or secure) gives all of them; without
+/// one, the journal is asked twice: for the sshd units, then for the other programs.
+pub(crate) fn probe(ctx: &Ctx, zone: &LocalZone) -> Events {
     let mut reasons = Vec::new();
     for path in LOGS {
         match ctx.read_text(path) {
@@ -250,28 +307,77 @@ pub(crate) fn probe(ctx: &Ctx, zone: &LocalZone) -> (Value, Probe) {
                 if ctx.now.is_none() {
                     let reason =
                         "collectedAt is not an RFC 3339 time, so syslog years cannot be inferred";
-                    return (Value::Null, Probe::unknown("auth-events", *path, reason));
+                    return Events {
+                        authentication: Value::Null,
+                        privilege: Value::Null,
+                        account_changes: Value::Null,
+                        auth_probe: Probe::unknown("auth-events", *path, reason),
+                        privilege_probe: Probe::unknown("privilege-events", *path, reason),
+                    };
                 }
-                return (
-                    json!(parse_log(&text, zone, ctx.now)),
-                    Probe::ok("auth-events", *path),
-                );
+                let parsed = parse_all(&text, zone, ctx.now);
+                return Events {
+                    authentication: list(parsed.auth),
+                    privilege: list(parsed.privilege),
+                    account_changes: list(parsed.accounts),
+                    auth_probe: Probe::ok("auth-events", *path),
+                    privilege_probe: Probe::ok("privilege-events", *path),
+                };
             }
             Err(e) if e.kind() == io::ErrorKind::NotFound => {}
             Err(e) => reasons.push(cannot_read(path, &e, Some("authentication events"))),
         }
     }
-    let source = format!("journalctl {}", JOURNAL_ARGS.join(" "));
-    match ctx.run("journalctl", JOURNAL_ARGS) {
+    let (auth, auth_probe) = journal(ctx, JOURNAL_ARGS, "auth-events", &reasons);
+    let privilege_args = privilege_journal_args();
+    let args: Vec<&str> = privilege_args.iter().map(String::as_str).collect();
+    let (others, privilege_probe) = journal(ctx, &args, "privilege-events", &reasons);
+    let (privilege, account_changes) = match others {
+        Some(p) => (list(p.privilege), list(p.accounts)),
+        None => (Value::Null, Value::Null),
+    };
+    Events {
+        authentication: auth.map_or(Value::Null, |p| list(p.auth)),
+        privilege,
+        account_changes,
+        auth_probe,
+        privilege_probe,
+    }
+}
+
+/// `journalctl -t sudo -t su ... -o json`: the programs of [`authlog::PROGRAMS`].
+fn privilege_journal_args() -> Vec<String> {
+    let mut args = Vec::new();
+    for p in authlog::PROGRAMS {
+        args.push("-t".to_string());
+        args.push((*p).to_string());
+    }
+    for a in ["-o", "json", "--no-pager", "-n", "10000"] {
+        args.push(a.to_string());
+    }
+    args
+}
+
+/// Asks the journal with `args`: the parsed records, or none and why (after the reasons the
+/// log files gave).
+fn journal(
+    ctx: &Ctx,
+    args: &[&str],
+    name: &'static str,
+    earlier: &[String],
+) -> (Option<Parsed>, Probe) {
+    let mut reasons = earlier.to_vec();
+    let source = format!("journalctl {}", args.join(" "));
+    match ctx.run("journalctl", args) {
         Ok(out) => {
             let stderr = String::from_utf8_lossy(&out.stderr);
             if journal_hidden(&stderr) {
                 reasons.push("journalctl cannot read the system journal (run as root or in group systemd-journal for authentication events)".into());
             } else if out.success() {
-                let events = parse_journal(&String::from_utf8_lossy(&out.stdout));
-                return (json!(events), Probe::ok("auth-events", source));
+                let parsed = parse_journal_all(&String::from_utf8_lossy(&out.stdout));
+                return (Some(parsed), Probe::ok(name, source));
             } else {
-                reasons.push(super::probe::exit_reason("journalctl", JOURNAL_ARGS, &out));
+                reasons.push(super::probe::exit_reason("journalctl", args, &out));
             }
         }
         Err(r) => {
@@ -282,10 +388,7 @@ pub(crate) fn probe(ctx: &Ctx, zone: &LocalZone) -> (Value, Probe) {
         }
     }
     let tried = format!("{}, {source}", LOGS.join(", "));
-    (
-        Value::Null,
-        Probe::unknown("auth-events", tried, reasons.join("; ")),
-    )
+    (None, Probe::unknown(name, tried, reasons.join("; ")))
 }
 
 #[cfg(test)]
@@ -356,6 +459,26 @@ mod tests {
     }
 
     #[test]
+    fn sudo_su_and_account_changes_come_from_the_same_log() {
+        let log = "Nov 25 22:02:00 h sudo:   deploy : TTY=pts/0 ; PWD=/home/deploy ; USER=root ; COMMAND=/usr/bin/id\nNov 25 22:03:00 h useradd[9]: new user: name=svc, UID=0, GID=0, home=/home/svc, shell=/bin/bash, from=/dev/pts/0\nNov 25 22:03:01 h useradd[9]: add 'svc' to group 'sudo'\nNov 25 22:03:01 h useradd[9]: add 'svc' to shadow group 'sudo'\nNov 25 22:04:00 h su[12]: (to root) deploy on pts/0\n";
+        let p = parse_all(log, &LocalZone::Utc, Some(NOW));
+        assert_eq!(p.auth.len(), 0);
+        assert_eq!(p.privilege.len(), 2);
+        assert_eq!(p.privilege[0]["time"], "2026-11-25T22:02:00Z");
+        assert_eq!(p.privilege[1]["tool"], "su");
+        let actions: Vec<&str> = p
+            .accounts
+            .iter()
+            .map(|a| a["action"].as_str().unwrap())
+            .collect();
+        assert_eq!(actions, vec!["user-added", "group-member-added"]);
+        let j = parse_journal_all(
+            r#"{"__REALTIME_TIMESTAMP":"1795644600000000","SYSLOG_IDENTIFIER":"gpasswd","MESSAGE":"user bob added by root to group wheel"}"#,
+        );
+        assert_eq!(j.accounts[0]["group"], "wheel");
+    }
+
+    #[test]
     fn journal_records() {
         let out = r#"{"__REALTIME_TIMESTAMP":"1795644600000000","SYSLOG_IDENTIFIER":"sshd","MESSAGE":"Accepted publickey for deploy from 10.20.0.5 port 1 ssh2"}
 {"__REALTIME_TIMESTAMP":"1795644601000000","SYSLOG_IDENTIFIER":"systemd","MESSAGE":"Started"}"#;
@@ -370,7 +493,8 @@ mod tests {
         let line =
             "Nov 25 21:58:02 h sshd[1]: Failed password for root from 10.0.0.1 port 1 ssh2\n";
         let (_d, h) = host(&[("/var/log/secure", line)]);
-        let (v, p) = probe(&ctx(&h, false), &LocalZone::Utc);
+        let e = probe(&ctx(&h, false), &LocalZone::Utc);
+        let (v, p) = (e.authentication, e.auth_probe);
         assert_eq!(
             (p.source.as_str(), v.as_array().unwrap().len()),
             ("/var/log/secure", 1)
@@ -379,11 +503,16 @@ mod tests {
         let journal = r#"{"__REALTIME_TIMESTAMP":"1795644600000000","SYSLOG_IDENTIFIER":"sshd-session","MESSAGE":"Accepted publickey for deploy from 10.20.0.5 port 1 ssh2"}"#;
         let (_d, h) = host(&[("/etc/hostname", "x")]);
         let h = h.with_output("journalctl", JOURNAL_ARGS, 0, journal);
-        let (v, p) = probe(&ctx(&h, true), &LocalZone::Utc);
+        let e = probe(&ctx(&h, true), &LocalZone::Utc);
+        let (v, p) = (e.authentication, e.auth_probe);
         assert!(p.is_ok());
         assert_eq!(v[0]["user"], "deploy");
+        // The other programs are asked for separately; not answered here, so unknown.
+        assert_eq!(e.privilege, Value::Null);
+        assert!(!e.privilege_probe.is_ok());
 
-        let (v, p) = probe(&ctx(&h, false), &LocalZone::Utc);
+        let e = probe(&ctx(&h, false), &LocalZone::Utc);
+        let (v, p) = (e.authentication, e.auth_probe);
         assert_eq!(v, Value::Null);
         assert_eq!(
             p.reason.as_deref(),

@@ -8,10 +8,12 @@
 //! ```json
 //! {"files": {"/etc/shadow": {"mode": "0640", "uid": 0, "gid": 42, "modified": 1795000000}},
 //!  "denied": ["/root/.ssh/authorized_keys"],
+//!  "links": {"/proc/812/exe": "/tmp/.x/kswapd0"},
 //!  "commands": [{"program": "sshd", "args": ["-T"], "status": 0,
 //!                "stdout": "port 22\n", "stdoutFile": "sshd-T.txt", "stderr": ""}]}
 //! ```
 //! `stdoutFile` is relative to the manifest's folder. Commands not listed are "not installed".
+//! File entries may also give `size` and `dir`; `links` are what reading a link returns.
 //! Files named `.gitkeep` exist only to keep empty folders in git and are not listed.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -29,6 +31,7 @@ pub struct FakeHost {
     meta: BTreeMap<PathBuf, FileInfo>,
     denied: BTreeSet<PathBuf>,
     commands: BTreeMap<(String, Vec<String>), CommandOutput>,
+    links: BTreeMap<PathBuf, PathBuf>,
 }
 
 fn denied_error(path: &Path) -> io::Error {
@@ -50,6 +53,7 @@ impl FakeHost {
             meta: BTreeMap::new(),
             denied: BTreeSet::new(),
             commands: BTreeMap::new(),
+            links: BTreeMap::new(),
         }
     }
 
@@ -79,6 +83,7 @@ impl FakeHost {
                     gid: num("gid"),
                     is_dir: m.get("dir").and_then(Value::as_bool).unwrap_or(false),
                     modified: m.get("modified").and_then(Value::as_i64),
+                    size: m.get("size").and_then(Value::as_u64),
                 };
                 host = host.with_file_info(path, info);
             }
@@ -91,6 +96,13 @@ impl FakeHost {
         {
             if let Some(p) = p.as_str() {
                 host = host.deny(p);
+            }
+        }
+        if let Some(links) = doc.get("links").and_then(Value::as_object) {
+            for (path, target) in links {
+                if let Some(t) = target.as_str() {
+                    host = host.with_link(path, t);
+                }
             }
         }
         for c in doc
@@ -140,6 +152,14 @@ impl FakeHost {
         self
     }
 
+    /// Makes `path` a symbolic link to `target` (for [`HostAccess::read_link`] only: reads
+    /// and metadata still come from the folder or the overrides).
+    pub fn with_link(mut self, path: &str, target: &str) -> Self {
+        self.links
+            .insert(PathBuf::from(path), PathBuf::from(target));
+        self
+    }
+
     /// Makes reading or listing `path` fail with "permission denied".
     pub fn deny(mut self, path: &str) -> Self {
         self.denied.insert(PathBuf::from(path));
@@ -186,7 +206,12 @@ impl HostAccess for FakeHost {
             return Err(denied_error(path));
         }
         if let Some(info) = self.meta.get(path) {
-            return Ok(*info);
+            // An override without a size keeps the size of the file the folder holds.
+            let mut info = *info;
+            if info.size.is_none() && !info.is_dir {
+                info.size = self.files.metadata(path).ok().and_then(|m| m.size);
+            }
+            return Ok(info);
         }
         let real = self.files.metadata(path)?;
         Ok(FileInfo {
@@ -195,6 +220,7 @@ impl HostAccess for FakeHost {
             gid: 0,
             is_dir: real.is_dir,
             modified: None,
+            size: if real.is_dir { None } else { real.size },
         })
     }
 
@@ -205,6 +231,18 @@ impl HostAccess for FakeHost {
         let mut entries = self.files.read_dir(path)?;
         entries.retain(|p| p.file_name().is_none_or(|n| n != ".gitkeep"));
         Ok(entries)
+    }
+
+    fn read_link(&self, path: &Path) -> io::Result<PathBuf> {
+        if path.parent().is_some_and(|p| self.is_denied(p)) {
+            return Err(denied_error(path));
+        }
+        self.links.get(path).cloned().ok_or_else(|| {
+            io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("{}: not a symbolic link", path.display()),
+            )
+        })
     }
 
     fn run(&self, program: &str, args: &[&str]) -> io::Result<CommandOutput> {

@@ -91,6 +91,7 @@ mod tests {
             gid: 4,
             is_dir: true,
             modified: None,
+            size: None,
         };
         let h = h.with_file_info("/var/log", info).deny("/etc/ssh");
         let c = ctx(&h, false);

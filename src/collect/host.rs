@@ -26,6 +26,8 @@ pub struct FileInfo {
     pub is_dir: bool,
     /// Last modification, in seconds since the Unix epoch, when known.
     pub modified: Option<i64>,
+    /// Size in bytes, when known (folders and /proc files report what the kernel says).
+    pub size: Option<u64>,
 }
 
 /// What a command printed and how it ended.
@@ -54,6 +56,14 @@ pub trait HostAccess {
     fn read_dir(&self, path: &Path) -> io::Result<Vec<PathBuf>>;
     /// Runs a program (no shell) and returns its output.
     fn run(&self, program: &str, args: &[&str]) -> io::Result<CommandOutput>;
+    /// The target of a symbolic link (a process's `exe`, an `fd`, a history file linked to
+    /// /dev/null). Hosts that cannot tell say so with an error.
+    fn read_link(&self, path: &Path) -> io::Result<PathBuf> {
+        Err(io::Error::new(
+            io::ErrorKind::Unsupported,
+            format!("{}: links cannot be read on this host", path.display()),
+        ))
+    }
 }
 
 /// The machine posture runs on, or a filesystem tree mounted somewhere (`root`).
@@ -156,6 +166,10 @@ impl HostAccess for RealHost {
         })?;
         run_bounded(&exe, args, timeout_for(program))
     }
+
+    fn read_link(&self, path: &Path) -> io::Result<PathBuf> {
+        std::fs::read_link(self.map(path))
+    }
 }
 
 #[cfg(unix)]
@@ -167,6 +181,7 @@ fn file_info(m: &std::fs::Metadata) -> FileInfo {
         gid: m.gid(),
         is_dir: m.is_dir(),
         modified: Some(m.mtime()),
+        size: Some(m.len()),
     }
 }
 
@@ -183,6 +198,7 @@ fn file_info(m: &std::fs::Metadata) -> FileInfo {
         gid: 0,
         is_dir: m.is_dir(),
         modified,
+        size: Some(m.len()),
     }
 }
 

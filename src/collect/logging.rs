@@ -78,6 +78,7 @@ pub(crate) fn probe(
     ctx: &Ctx,
     packages: &Result<Packages, (Option<Manager>, String)>,
     enabled: Option<&BTreeSet<String>>,
+    running: Option<&BTreeSet<String>>,
 ) -> (Value, Probe) {
     let installed = |names: &[&str]| {
         packages
@@ -108,6 +109,11 @@ pub(crate) fn probe(
     );
     fields.insert("auditdInstalled".into(), json!(auditd_installed));
     fields.insert("auditdEnabled".into(), json!(auditd_enabled));
+    // Running now, from the process list: enabled says what starts at boot, not whether
+    // someone stopped it since.
+    let runs = |name: &str| running.map(|r| r.contains(name));
+    fields.insert("auditdRunning".into(), json!(runs("auditd")));
+    fields.insert("journaldRunning".into(), json!(runs("systemd-journald")));
     let probe = match journald_storage(ctx) {
         Ok(storage) => {
             let persistent = match storage.as_str() {
@@ -167,12 +173,15 @@ mod tests {
             ),
         ]);
         let c = ctx(&h, false);
-        let (v, probe) = probe(&c, &packages::load(&c), None);
+        let running: BTreeSet<String> = ["systemd-journald".to_string()].into();
+        let (v, probe) = probe(&c, &packages::load(&c), None, Some(&running));
         assert!(probe.is_ok());
         assert_eq!(v["journaldStorage"], "auto");
         assert_eq!(v["journaldPersistent"], true);
         // Installed, but whether it is enabled is unknown.
         assert_eq!(v["rsyslog"], Value::Null);
         assert_eq!(v["auditd"], false);
+        assert_eq!(v["auditdRunning"], false);
+        assert_eq!(v["journaldRunning"], true);
     }
 }

@@ -12,6 +12,7 @@
 
 mod accounts;
 mod authkeys;
+mod authlog;
 mod clock;
 mod endpoint;
 mod events;
@@ -25,7 +26,10 @@ mod modules;
 mod os;
 mod packages;
 mod probe;
+mod processes;
 mod services;
+mod shellhistory;
+mod sockets;
 mod sshd;
 mod sysctl;
 mod tz;
@@ -92,18 +96,37 @@ pub fn collect(opts: &CollectOptions, host: &dyn HostAccess) -> Value {
     probes.extend(p);
     let (modules, p) = modules::probe(&ctx);
     probes.extend(p);
-    let (logging, p) = logging::probe(&ctx, &packages, enabled.as_ref());
+    let procs = processes::probe(&ctx, &users);
+    let (network, p) = sockets::probe(&ctx, &users, &procs.sockets);
     probes.push(p);
-    let (auth, auth_probe) = events::probe(&ctx, &zone);
+    let (logging, p) = logging::probe(&ctx, &packages, enabled.as_ref(), procs.names.as_ref());
+    probes.push(p);
+    let ev = events::probe(&ctx, &zone);
     let (keys, unreadable, keys_probe) = authkeys::probe(&ctx, &users, sshd_settings.as_ref());
+    let (history, history_unreadable, history_probe) = shellhistory::probe(&ctx, &users);
 
     let mut event_fields = Map::new();
-    event_fields.insert("authentication".into(), auth);
+    event_fields.insert("authentication".into(), ev.authentication);
+    event_fields.insert("privilege".into(), ev.privilege);
+    event_fields.insert("accountChanges".into(), ev.account_changes);
     event_fields.insert("authorizedKeys".into(), keys);
     event_fields.insert("authorizedKeysUnreadable".into(), unreadable);
-    let events = probe::section(&[&auth_probe, &keys_probe], event_fields);
-    probes.push(auth_probe);
+    event_fields.insert("shellHistory".into(), history);
+    event_fields.insert("shellHistoryUnreadable".into(), history_unreadable);
+    let events = probe::section(
+        &[
+            &ev.auth_probe,
+            &ev.privilege_probe,
+            &keys_probe,
+            &history_probe,
+        ],
+        event_fields,
+    );
+    probes.push(ev.auth_probe);
+    probes.push(ev.privilege_probe);
     probes.push(keys_probe);
+    probes.push(history_probe);
+    probes.push(procs.probe);
     probes.sort_by(|a, b| a.name.cmp(b.name));
 
     json!({
@@ -126,6 +149,8 @@ pub fn collect(opts: &CollectOptions, host: &dyn HostAccess) -> Value {
             "logging": logging,
         },
         "events": events,
+        "processes": procs.section,
+        "network": network,
     })
 }
 

@@ -32,6 +32,13 @@ impl Ctx<'_> {
         self.host.metadata(Path::new(path))
     }
 
+    /// The target of a symbolic link, as text.
+    pub fn read_link(&self, path: &str) -> io::Result<String> {
+        self.host
+            .read_link(Path::new(path))
+            .map(|p| p.to_string_lossy().into_owned())
+    }
+
     pub fn exists(&self, path: &str) -> bool {
         self.metadata(path).is_ok()
     }
@@ -182,7 +189,17 @@ pub(crate) fn section(probes: &[&Probe], mut fields: Map<String, Value>) -> Valu
     let ok = probes.iter().any(|p| p.is_ok());
     fields.insert("status".into(), json!(status(ok)));
     if !ok {
-        let reasons: Vec<&str> = probes.iter().filter_map(|p| p.reason.as_deref()).collect();
+        // Probes that share a source fail for the same reason: say it once.
+        let mut reasons: Vec<&str> = Vec::new();
+        for part in probes
+            .iter()
+            .filter_map(|p| p.reason.as_deref())
+            .flat_map(|r| r.split("; "))
+        {
+            if !reasons.contains(&part) {
+                reasons.push(part);
+            }
+        }
         fields.insert("reason".into(), json!(reasons.join("; ")));
     }
     Value::Object(fields)

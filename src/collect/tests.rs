@@ -20,13 +20,17 @@ const PROBES: &[&str] = &[
     "endpoint-protection",
     "files",
     "kernel-modules",
+    "listening-ports",
     "loaded-modules",
     "logging",
     "login-defs",
     "os",
     "packages",
+    "privilege-events",
+    "processes",
     "reboot-required",
     "services",
+    "shell-history",
     "sshd",
     "sysctl",
     "updates",
@@ -97,6 +101,40 @@ fn debian_fixture_matches_its_snapshot_and_the_schema() {
     for p in doc["probes"].as_array().unwrap() {
         assert_eq!(p["status"], "ok", "{p}");
     }
+    // What detections need: processes with owner and hash, listening ports with their
+    // process, sudo/su and account changes, shell history, admins, running daemons.
+    let sshd = doc["processes"]["running"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["pid"] == 812)
+        .unwrap();
+    assert_eq!(sshd["user"], "root");
+    assert_eq!(sshd["exe"], "/usr/sbin/sshd");
+    assert_eq!(sshd["sha256"].as_str().unwrap().len(), 64);
+    let ssh_port = &doc["network"]["listening"][0];
+    assert_eq!(
+        (ssh_port["port"].as_u64(), ssh_port["process"].as_str()),
+        (Some(22), Some("sshd"))
+    );
+    assert_eq!(
+        doc["events"]["privilege"][0]["command"],
+        "/usr/bin/apt-get update"
+    );
+    assert_eq!(
+        doc["events"]["accountChanges"][0]["action"],
+        "password-changed"
+    );
+    assert_eq!(
+        doc["events"]["shellHistory"][0]["path"],
+        "/home/deploy/.bash_history"
+    );
+    assert_eq!(
+        doc["baseline"]["accounts"]["privilegedGroups"]["sudo"][0],
+        "deploy"
+    );
+    assert_eq!(doc["baseline"]["logging"]["journaldRunning"], true);
+    assert_eq!(doc["baseline"]["logging"]["auditdRunning"], false);
     // Password fields never leave the collector, even locked markers.
     let text = doc.to_string();
     assert!(!text.contains("!locked") && !text.contains("19700"));
@@ -215,6 +253,8 @@ fn the_real_machine_gives_a_valid_snapshot_with_every_probe() {
         &doc["baseline"]["services"],
         &doc["baseline"]["kernelModules"],
         &doc["baseline"]["logging"],
+        &doc["processes"],
+        &doc["network"],
     ] {
         assert!(
             matches!(section["status"].as_str(), Some("ok" | "unknown")),
@@ -222,6 +262,10 @@ fn the_real_machine_gives_a_valid_snapshot_with_every_probe() {
         );
     }
     assert_eq!(doc["host"]["os"]["family"], "linux");
+    // The test runner itself is running: the process list cannot be empty when readable.
+    if doc["processes"]["status"] == "ok" {
+        assert!(!doc["processes"]["running"].as_array().unwrap().is_empty());
+    }
 }
 
 #[test]
@@ -247,11 +291,19 @@ fn a_windows_snapshot_validates() {
             "registry": [{"path": "HKLM\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\WDigest", "name": "UseLogonCredential", "value": 0, "type": "REG_DWORD"}],
             "auditPolicy": {"Logon": "Success and Failure", "Credential Validation": "No Auditing"},
             "firewallProfiles": {"domain": {"enabled": true}, "private": {"enabled": true}, "public": {"enabled": false}},
-            "accountPolicy": {"lockoutThreshold": 0, "minimumPasswordLength": 14}
+            "accountPolicy": {"lockoutThreshold": 0, "minimumPasswordLength": 14},
+            "accounts": {"status": "ok", "admins": ["CONTOSO\\admin", "SQL-01\\Administrator"]}
         },
         "events": {"status": "ok", "windows": [
-            {"time": "2026-11-25T21:00:00Z", "eventId": 4625, "channel": "Security", "account": "CONTOSO\\admin", "data": {"IpAddress": "203.0.113.7", "LogonType": "3"}}
-        ]}
+            {"time": "2026-11-25T21:00:00Z", "eventId": 4625, "channel": "Security", "account": "CONTOSO\\admin", "data": {"IpAddress": "203.0.113.7", "LogonType": "3"}},
+            {"time": "2026-11-25T21:05:00Z", "eventId": 4688, "channel": "Security", "account": "CONTOSO\\admin", "data": {"NewProcessName": "C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe", "CommandLine": "powershell -enc SQBFAFgA"}}
+        ]},
+        "processes": {"status": "ok", "running": [
+            {"pid": 4120, "ppid": 812, "name": "powershell.exe", "user": "CONTOSO\\admin",
+             "exe": "C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe",
+             "commandLine": "powershell -enc SQBFAFgA", "sha256": null, "startTime": "2026-11-25T21:05:00Z"}
+        ]},
+        "network": {"status": "ok", "listening": [{"protocol": "tcp", "family": "ipv4", "address": "0.0.0.0", "port": 3389}]}
     });
     assert_valid(&doc);
 }

@@ -11,6 +11,8 @@ use super::probe::{cannot_read, Ctx};
 pub(crate) struct Account {
     pub name: String,
     pub uid: u32,
+    /// Primary group id.
+    pub gid: Option<u32>,
     pub home: String,
     /// The passwd password field is empty: no password at all (shadow is not consulted).
     pub empty_password: bool,
@@ -21,6 +23,8 @@ pub(crate) struct Account {
 pub(crate) struct Users {
     pub accounts: Result<Vec<Account>, String>,
     groups: Result<BTreeMap<u32, String>, String>,
+    /// Group name -> (gid, listed members), from /etc/group.
+    members: Result<BTreeMap<String, (u32, Vec<String>)>, String>,
     user_names: BTreeMap<u32, String>,
 }
 
@@ -42,10 +46,32 @@ pub(crate) fn parse_passwd(text: &str) -> Vec<Account> {
                 name: (*f.first()?).to_string(),
                 empty_password: f.get(1)?.is_empty(),
                 uid: f.get(2)?.parse().ok()?,
+                gid: f.get(3).and_then(|g| g.parse().ok()),
                 home: f.get(5).map_or_else(String::new, |h| (*h).to_string()),
             })
         })
         .collect()
+}
+
+/// Group name -> (gid, supplementary members) of /etc/group; the first entry of a name wins.
+pub(crate) fn parse_group_members(text: &str) -> BTreeMap<String, (u32, Vec<String>)> {
+    let mut out = BTreeMap::new();
+    for f in text.lines().filter_map(db_fields) {
+        if let (Some(name), Some(Ok(gid))) = (f.first(), f.get(2).map(|g| g.parse::<u32>())) {
+            let members = f
+                .get(3)
+                .map(|m| {
+                    m.split(',')
+                        .map(str::trim)
+                        .filter(|m| !m.is_empty())
+                        .map(str::to_string)
+                        .collect()
+                })
+                .unwrap_or_default();
+            out.entry((*name).to_string()).or_insert((gid, members));
+        }
+    }
+    out
 }
 
 fn parse_group(text: &str) -> BTreeMap<u32, String> {
@@ -65,10 +91,14 @@ impl Users {
             .read_text("/etc/passwd")
             .map(|t| parse_passwd(&t))
             .map_err(|e| cannot_read("/etc/passwd", &e, None));
-        let groups = ctx
+        let group_text = ctx
             .read_text("/etc/group")
-            .map(|t| parse_group(&t))
             .map_err(|e| cannot_read("/etc/group", &e, None));
+        let groups = group_text
+            .as_ref()
+            .map(|t| parse_group(t))
+            .map_err(Clone::clone);
+        let members = group_text.map(|t| parse_group_members(&t));
         let mut user_names = BTreeMap::new();
         for a in accounts.iter().flatten() {
             user_names.entry(a.uid).or_insert_with(|| a.name.clone());
@@ -76,6 +106,7 @@ impl Users {
         Self {
             accounts,
             groups,
+            members,
             user_names,
         }
     }
@@ -83,6 +114,25 @@ impl Users {
     /// The name of a uid in the host's passwd, when it has one.
     pub fn user_name(&self, uid: u32) -> Option<&str> {
         self.user_names.get(&uid).map(String::as_str)
+    }
+
+    /// Every account in group `name`: listed members and accounts whose primary group it
+    /// is, sorted; `None` when the group does not exist, an error when /etc/group (or
+    /// /etc/passwd) could not be read.
+    pub fn members_of(&self, name: &str) -> Result<Option<Vec<String>>, String> {
+        let groups = self.members.as_ref().map_err(Clone::clone)?;
+        let accounts = self.accounts.as_ref().map_err(Clone::clone)?;
+        let Some((gid, listed)) = groups.get(name) else {
+            return Ok(None);
+        };
+        let mut all: std::collections::BTreeSet<String> = listed.iter().cloned().collect();
+        all.extend(
+            accounts
+                .iter()
+                .filter(|a| a.gid == Some(*gid))
+                .map(|a| a.name.clone()),
+        );
+        Ok(Some(all.into_iter().collect()))
     }
 
     /// The name of a gid in the host's group file, when it has one.

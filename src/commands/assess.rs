@@ -282,6 +282,7 @@ pub fn run(
         max_score_drop: g.max_score_drop.or(config.gate.max_score_drop),
         fail_on_expired_exemptions: g.fail_on_expired_exemptions
             || config.gate.fail_on_expired_exemptions,
+        fail_on_alert: g.fail_on_alert.or_else(|| config.fail_on_alert()),
     };
     if !check_flags(args, &gates, problems) {
         return ExitStatus::Error;
@@ -289,6 +290,8 @@ pub fn run(
     let jobs = crate::commands::worker_count(args.jobs);
     let opts = AssessOptions {
         inputs: args.inputs.iter().chain(&args.agents).cloned().collect(),
+        history: args.history.clone(),
+        intel: args.intel.clone(),
         catalog: catalog_options(&args.policy, &config, false),
         config,
         now,

@@ -45,6 +45,8 @@ fn assess_inputs(
     let jobs = crate::commands::worker_count(args.jobs);
     let opts = AssessOptions {
         inputs: args.inputs.iter().chain(&args.agents).cloned().collect(),
+        history: Vec::new(),
+        intel: Vec::new(),
         catalog: catalog_options(&args.policy, &config, false),
         config,
         now,

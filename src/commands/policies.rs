@@ -62,31 +62,61 @@ fn list_table(cat: &Catalog, width: u16) -> String {
         .set_content_arrangement(ContentArrangement::Dynamic)
         .set_width(width)
         .force_no_tty()
-        .set_header(vec!["Id", "Severity", "Control", "Resource types", "State"]);
+        .set_header(vec![
+            "Id",
+            "Kind",
+            "Severity",
+            "Control",
+            "Resource types",
+            "State",
+        ]);
+    // Ids are what users copy into --disable and exemptions: keep them whole, and let the
+    // descriptive columns wrap instead.
+    for column in 0..3 {
+        if let Some(c) = t.column_mut(column) {
+            c.set_constraint(comfy_table::ColumnConstraint::ContentWidth);
+        }
+    }
     for p in &cat.policies {
         let state = if p.enabled { "enabled" } else { "disabled" };
+        // A detection has no control and sees machines' agent snapshots, not resource types.
+        let (severity, control, types) = match &p.meta.alert {
+            Some(a) => (
+                a.severity.to_string(),
+                "-".to_string(),
+                "agent snapshots".to_string(),
+            ),
+            None => (
+                p.meta.severity.to_string(),
+                p.meta.control.clone(),
+                p.meta.resource_types.join("\n"),
+            ),
+        };
         t.add_row(vec![
             p.meta.id.clone(),
-            p.meta.severity.to_string(),
-            p.meta.control.clone(),
-            p.meta.resource_types.join("\n"),
+            p.meta.kind().to_string(),
+            severity,
+            control,
+            types,
             format!("{state} ({})", p.reason),
         ]);
     }
-    let enabled = cat.policies.iter().filter(|p| p.enabled).count();
-    let types: std::collections::BTreeSet<String> = cat
-        .policies
+    let recommendations: Vec<&crate::policy::catalog::Policy> =
+        cat.recommendations().map(|(_, p)| p).collect();
+    let enabled = recommendations.iter().filter(|p| p.enabled).count();
+    let types: std::collections::BTreeSet<String> = recommendations
         .iter()
         .flat_map(|p| p.meta.resource_types.iter().map(|t| t.to_ascii_lowercase()))
         .collect();
-    let controls: std::collections::BTreeSet<&str> = cat
-        .policies
+    let controls: std::collections::BTreeSet<&str> = recommendations
         .iter()
         .map(|p| p.meta.control.as_str())
         .collect();
+    let detections = cat.detections().count();
+    let detections_enabled = cat.detections().filter(|(_, p)| p.enabled).count();
     format!(
-        "{t}\n{} policies ({enabled} enabled) across {} resource types and {} controls\n",
-        cat.policies.len(),
+        "{t}\n{} recommendations ({enabled} enabled) across {} resource types and {} controls; {detections} detections ({detections_enabled} enabled)\n",
+        recommendations.len(),
         types.len(),
         controls.len()
     )
@@ -95,10 +125,17 @@ fn list_table(cat: &Catalog, width: u16) -> String {
 #[derive(Serialize)]
 struct ListEntry<'a> {
     id: &'a str,
+    kind: &'a str,
     title: &'a str,
     severity: &'a str,
     control: &'a str,
     resource_types: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    alert_type: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tactics: Option<&'a [String]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    techniques: Option<&'a [String]>,
     enabled: bool,
     reason: &'a str,
     source: &'a str,
@@ -111,10 +148,18 @@ fn list_json(cat: &Catalog) -> String {
         .iter()
         .map(|p| ListEntry {
             id: &p.meta.id,
+            kind: p.meta.kind(),
             title: &p.meta.title,
-            severity: p.meta.severity.as_str(),
+            severity: p
+                .meta
+                .alert
+                .as_ref()
+                .map_or(p.meta.severity.as_str(), |a| a.severity.as_str()),
             control: &p.meta.control,
             resource_types: &p.meta.resource_types,
+            alert_type: p.meta.alert.as_ref().map(|a| a.alert_type.as_str()),
+            tactics: p.meta.alert.as_ref().map(|a| a.tactics.as_slice()),
+            techniques: p.meta.alert.as_ref().map(|a| a.techniques.as_slice()),
             enabled: p.enabled,
             reason: &p.reason,
             source: match p.origin {
@@ -155,15 +200,24 @@ fn show(
     let mut s = String::new();
     let _ = writeln!(s, "{}\n{}\n", m.title, "=".repeat(m.title.chars().count()));
     let _ = writeln!(s, "id:             {}", m.id);
-    let _ = writeln!(s, "severity:       {}", m.severity);
-    let _ = writeln!(
-        s,
-        "control:        {} ({}, {} points)",
-        m.control,
-        control.map_or("", |c| c.name.as_str()),
-        control.map_or(0.0, |c| c.max_points)
-    );
-    let _ = writeln!(s, "resource types: {}", m.resource_types.join(", "));
+    if let Some(a) = &m.alert {
+        let _ = writeln!(s, "kind:           alert (a detection; not scored)");
+        let _ = writeln!(s, "alert type:     {}", a.alert_type);
+        let _ = writeln!(s, "severity:       {}", a.severity);
+        let _ = writeln!(s, "source:         {}", a.source.as_str());
+        let _ = writeln!(s, "tactics:        {}", a.tactics.join(", "));
+        let _ = writeln!(s, "techniques:     {}", a.techniques.join(", "));
+    } else {
+        let _ = writeln!(s, "severity:       {}", m.severity);
+        let _ = writeln!(
+            s,
+            "control:        {} ({}, {} points)",
+            m.control,
+            control.map_or("", |c| c.name.as_str()),
+            control.map_or(0.0, |c| c.max_points)
+        );
+        let _ = writeln!(s, "resource types: {}", m.resource_types.join(", "));
+    }
     let _ = writeln!(
         s,
         "state:          {} ({})",
@@ -251,8 +305,11 @@ fn lint(
         return ExitStatus::Error;
     }
     let policies = cat.policies.iter().filter(|p| p.origin == origin).count();
+    let detections = cat.detections().filter(|(_, p)| p.origin == origin).count();
     let modules = cat.modules.iter().filter(|m| m.origin == origin).count();
-    let text = format!("lint: {policies} policies in {modules} modules, no problems\n");
+    let text = format!(
+        "lint: {policies} policies ({detections} detections) in {modules} modules, no problems\n"
+    );
     emit(io.stdout, text.as_bytes(), problems);
     ExitStatus::Success
 }

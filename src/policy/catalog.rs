@@ -25,7 +25,7 @@ pub const BUNDLED_PREFIX: &str = "<bundled>/";
 /// What a module is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ModuleKind {
-    /// Has a package `# METADATA` block: one recommendation.
+    /// Has a package `# METADATA` block: one recommendation or one detection.
     Policy,
     /// Helper rules for policies (no metadata, no `deny`).
     Library,
@@ -69,7 +69,7 @@ pub struct Policy {
     pub has_applicable: bool,
     /// Whether the module defines an `unknown` rule (checks that lacked data).
     pub has_unknown: bool,
-    /// Index into [`Catalog::controls`].
+    /// Index into [`Catalog::controls`] (`usize::MAX` for a detection, which has none).
     pub control: usize,
 }
 
@@ -107,6 +107,22 @@ impl Catalog {
     /// The policy with this id.
     pub fn policy(&self, id: &str) -> Option<&Policy> {
         self.policies.iter().find(|p| p.meta.id == id)
+    }
+
+    /// Indices of the recommendations (policies that are not detections).
+    pub fn recommendations(&self) -> impl Iterator<Item = (usize, &Policy)> {
+        self.policies
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| !p.meta.is_alert())
+    }
+
+    /// Indices of the detections (`custom.kind: alert`).
+    pub fn detections(&self) -> impl Iterator<Item = (usize, &Policy)> {
+        self.policies
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.meta.is_alert())
     }
 
     /// The module of a policy.
@@ -210,7 +226,24 @@ pub fn load(opts: &CatalogOptions, sources: &mut SourceMap, problems: &mut Probl
             ModuleKind::Test
         } else if let Some(block) = metadata::find_package_block(&text) {
             if let Some(p) = read_policy(&file, &block, origin, catalog.modules.len(), problems) {
-                if !rego_text::rule_names(&text).iter().any(|n| n == "deny") {
+                let rules = rego_text::rule_names(&text);
+                if p.meta.is_alert() {
+                    // A detection raises alerts; a `deny` in it would never run.
+                    if rules.iter().any(|n| n == "alerts") {
+                        catalog.policies.push(p);
+                    } else {
+                        problems.push(
+                            Problem::error(
+                                "posture::policy::no_alerts",
+                                format!("detection `{}` defines no `alerts` rule", p.meta.id),
+                            )
+                            .at(&file, block.offset, 10, "metadata of a detection (kind: alert)")
+                            .with_help(
+                                "add `alerts contains {\"machine\": m.id, \"message\": msg, \"start\": t, \"end\": t, \"entities\": {...}, \"evidence\": [...]} if { ... }`",
+                            ),
+                        );
+                    }
+                } else if !rules.iter().any(|n| n == "deny") {
                     problems.push(
                         Problem::error(
                             "posture::policy::no_deny",
@@ -226,11 +259,14 @@ pub fn load(opts: &CatalogOptions, sources: &mut SourceMap, problems: &mut Probl
                 }
             }
             ModuleKind::Policy
-        } else if rego_text::rule_names(&text).iter().any(|n| n == "deny") {
+        } else if let Some(rule) = rego_text::rule_names(&text)
+            .into_iter()
+            .find(|n| n == "deny" || n == "alerts")
+        {
             problems.push(
                 Problem::error(
                     "posture::policy::no_metadata",
-                    "this module defines `deny` but has no `# METADATA` block, so it is not run",
+                    format!("this module defines `{rule}` but has no `# METADATA` block, so it is not run"),
                 )
                 .at(&file, 0, 0, "expected a # METADATA block before `package`")
                 .with_help(
@@ -500,6 +536,7 @@ fn read_policy(
 
 fn check_ids_and_controls(catalog: &mut Catalog, sources: &SourceMap, problems: &mut Problems) {
     let mut first: BTreeMap<String, String> = BTreeMap::new();
+    let mut alert_types: BTreeMap<String, String> = BTreeMap::new();
     let mut drop: BTreeSet<usize> = BTreeSet::new();
     for (i, p) in catalog.policies.iter_mut().enumerate() {
         let Some(module) = catalog.modules.get(p.module) else {
@@ -528,6 +565,29 @@ fn check_ids_and_controls(catalog: &mut Catalog, sources: &SourceMap, problems: 
             continue;
         }
         first.insert(p.meta.id.clone(), module.path.clone());
+        if let Some(alert) = &p.meta.alert {
+            // Alerts are matched across runs by type: two detections with one type would
+            // read as one.
+            if let Some(other) = alert_types.get(&alert.alert_type) {
+                let (at, len) = locate("/custom/alert_type").unwrap_or((0, 0));
+                problems.push(
+                    Problem::error(
+                        "posture::policy::duplicate_alert_type",
+                        format!(
+                            "alert type `{}` is already raised by detection `{other}`",
+                            alert.alert_type
+                        ),
+                    )
+                    .at(file, at, len, "duplicate alert type")
+                    .with_help("give each detection its own alert_type"),
+                );
+                drop.insert(i);
+            } else {
+                alert_types.insert(alert.alert_type.clone(), p.meta.id.clone());
+            }
+            // Detections are not part of any control: they are never scored.
+            continue;
+        }
         match catalog.controls.iter().position(|c| c.id == p.meta.control) {
             Some(c) => p.control = c,
             None => {

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use crate::model::{PolicyMeta, QuickFix, Severity};
+use crate::model::{AlertMeta, AlertSeverity, AlertSource, PolicyMeta, QuickFix, Severity};
 
 /// A `# METADATA` block found in a module.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -135,12 +135,46 @@ pub fn to_meta(raw: &Value) -> Result<PolicyMeta, (String, String)> {
             .unwrap_or_default()
     };
     let severity_text = text("/custom/severity")?;
-    let severity = Severity::parse(&severity_text).ok_or_else(|| {
-        (
-            "/custom/severity".to_string(),
-            format!("severity must be High, Medium or Low, found {severity_text:?}"),
-        )
-    })?;
+    let is_alert = opt_text("/custom/kind").as_deref() == Some("alert");
+    let alert = if is_alert {
+        let severity = AlertSeverity::parse(&severity_text).ok_or_else(|| {
+            (
+                "/custom/severity".to_string(),
+                format!(
+                    "severity must be High, Medium, Low or Informational, found {severity_text:?}"
+                ),
+            )
+        })?;
+        let source = match opt_text("/custom/source").as_deref() {
+            None | Some("detection") => AlertSource::Detection,
+            Some("intel") => AlertSource::Intel,
+            Some("anomaly") => AlertSource::Anomaly,
+            Some(other) => {
+                return Err((
+                    "/custom/source".to_string(),
+                    format!("source must be detection, intel or anomaly, found {other:?}"),
+                ))
+            }
+        };
+        Some(AlertMeta {
+            alert_type: text("/custom/alert_type")?,
+            severity,
+            tactics: list("/custom/tactics"),
+            techniques: list("/custom/techniques"),
+            source,
+        })
+    } else {
+        None
+    };
+    let severity = match &alert {
+        Some(a) => a.severity.nearest(),
+        None => Severity::parse(&severity_text).ok_or_else(|| {
+            (
+                "/custom/severity".to_string(),
+                format!("severity must be High, Medium or Low, found {severity_text:?}"),
+            )
+        })?,
+    };
     let quick_fix = match raw.pointer("/custom/quick_fix") {
         None | Some(Value::Null) => None,
         Some(v) => Some(
@@ -154,7 +188,8 @@ pub fn to_meta(raw: &Value) -> Result<PolicyMeta, (String, String)> {
         .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
         .unwrap_or_default();
     let resource_types = list("/custom/resource_types");
-    if resource_types.is_empty() {
+    // A detection sees machines, not resource types.
+    if resource_types.is_empty() && alert.is_none() {
         return Err((
             "/custom/resource_types".to_string(),
             "at least one resource type is required".to_string(),
@@ -165,8 +200,13 @@ pub fn to_meta(raw: &Value) -> Result<PolicyMeta, (String, String)> {
         title: text("/title")?,
         description: text("/description")?,
         severity,
-        control: text("/custom/control")?,
+        control: if alert.is_some() {
+            String::new()
+        } else {
+            text("/custom/control")?
+        },
         resource_types,
+        alert,
         remediation: text("/custom/remediation")?,
         quick_fix,
         parameters,
@@ -247,5 +287,27 @@ mod tests {
         assert_eq!(m.quick_fix.and_then(|q| q.bash).as_deref(), Some("az x"));
         let bad = serde_json::json!({"title": "T", "description": "D", "custom": {"id": "a", "severity": "Urgent"}});
         assert_eq!(to_meta(&bad).unwrap_err().0, "/custom/severity");
+    }
+
+    #[test]
+    fn detections_carry_alert_fields_and_need_no_control() {
+        let raw = serde_json::json!({
+            "title": "T", "description": "D",
+            "custom": {"id": "a-b", "kind": "alert", "alert_type": "linux-x", "severity": "Informational",
+                       "tactics": ["Defense Evasion"], "techniques": ["T1070.003"], "remediation": "R",
+                       "source": "anomaly"}
+        });
+        let m = to_meta(&raw).expect("meta");
+        let a = m.alert.as_ref().expect("alert");
+        assert_eq!(a.severity, AlertSeverity::Informational);
+        assert_eq!(a.source, AlertSource::Anomaly);
+        assert_eq!(a.tactics, vec!["Defense Evasion"]);
+        assert_eq!(m.severity, Severity::Low);
+        assert!(m.control.is_empty() && m.resource_types.is_empty());
+        assert_eq!(m.kind(), "alert");
+        // Informational is an alert severity only.
+        let rec = serde_json::json!({"title": "T", "description": "D",
+            "custom": {"id": "a", "severity": "Informational", "control": "c", "resource_types": ["A/b"], "remediation": "R"}});
+        assert_eq!(to_meta(&rec).unwrap_err().0, "/custom/severity");
     }
 }

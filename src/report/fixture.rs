@@ -3,7 +3,7 @@
 //! path with a space, a baseline comparison, an error and a warning, a failed gate.
 
 use super::{
-    BaselineDelta, ControlScore, Counts, ExemptionRef, ExemptionStatus, FindingRef, Gain,
+    Alert, BaselineDelta, ControlScore, Counts, ExemptionRef, ExemptionStatus, FindingRef, Gain,
     GateCheck, GateOutcome, Input, Message, Overall, PolicyEntry, Recommendation, Report,
     ResourceState, ScoreChange, ScoreSection, SourceLocation, SubscriptionScore, Tool,
 };
@@ -335,6 +335,7 @@ pub fn sample() -> Report {
                 .into(),
         },
         machines: Vec::new(),
+        intel: None,
         baseline: Some(BaselineDelta {
             path: "baseline/posture.json".into(),
             assessed_at: "2026-11-19T00:00:00Z".into(),
@@ -406,7 +407,9 @@ pub fn sample() -> Report {
             matched: 1,
         }],
         recommendations,
+        alerts: alerts(),
         policies: vec![PolicyEntry {
+            kind: "recommendation".into(),
             id: "storage-public-network".into(),
             source: "bundled".into(),
             enabled: true,
@@ -440,6 +443,63 @@ pub fn sample() -> Report {
             help: None,
         }],
     }
+}
+
+/// Two alerts: a High detection located in its snapshot, an Informational anomaly without a
+/// location and with text a spreadsheet or Markdown would interpret.
+fn alerts() -> Vec<Alert> {
+    let machine = format!(
+        "/subscriptions/{SUB_A}/resourceGroups/rg-hybrid/providers/Microsoft.Compute/virtualMachines/db-02"
+    );
+    vec![
+        Alert {
+            fingerprint: "0f1e2d3c4b5a69788796a5b4c3d2e1f0".into(),
+            alert_type: "linux-ssh-bruteforce-success".into(),
+            title: "Successful SSH brute force attack".into(),
+            severity: "High".into(),
+            tactics: vec!["Credential Access".into(), "Initial Access".into()],
+            techniques: vec!["T1110.001".into(), "T1078".into()],
+            machine: machine.clone(),
+            hostname: "db-02".into(),
+            message: "203.0.113.7 failed 12 SSH logins (root, admin) then logged in as deploy"
+                .into(),
+            start: "2026-11-25T21:00:02Z".into(),
+            end: "2026-11-25T21:09:40Z".into(),
+            entities: serde_json::json!({"sourceAddress": "203.0.113.7", "accounts": ["deploy"]}),
+            evidence: vec![
+                serde_json::json!({"time": "2026-11-25T21:09:40Z", "result": "success"}),
+            ],
+            description: "Many failed SSH logins from one address, then a success from it.".into(),
+            remediation: "1. Isolate the machine.\n2. Reset the account's credentials.".into(),
+            policy: "linux-ssh-bruteforce-success".into(),
+            source: "detection".into(),
+            location: Some(SourceLocation {
+                file: "agents/db-02.json".into(),
+                line: 1,
+                column: 1,
+            }),
+        },
+        Alert {
+            fingerprint: "a0b1c2d3e4f5061728394a5b6c7d8e9f".into(),
+            alert_type: "anomaly-new-listening-port".into(),
+            title: "A port is listening for the first time".into(),
+            severity: "Informational".into(),
+            tactics: vec!["Command and Control".into()],
+            techniques: vec!["T1571".into()],
+            machine,
+            hostname: "db-02".into(),
+            message: "=tcp port 4444 | <b>new</b> since 2026-11-20".into(),
+            start: "2026-11-25T22:00:00Z".into(),
+            end: "2026-11-25T22:00:00Z".into(),
+            entities: serde_json::json!({"port": 4444}),
+            evidence: Vec::new(),
+            description: "A listening port the host's history never showed.".into(),
+            remediation: "Find the process and confirm it is expected.".into(),
+            policy: "anomaly-new-listening-port".into(),
+            source: "anomaly".into(),
+            location: None,
+        },
+    ]
 }
 
 /// A load error, as a test adds it (a report with errors has an `error` gate).

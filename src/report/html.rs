@@ -43,9 +43,7 @@ const NO_CHANGE: f64 = 0.05;
 
 /// Writes the HTML dashboard.
 ///
-/// The alerts section is drawn from [`AlertView`]s by [`page`]; this reporter passes `None`
-/// (no alerts section) while the [`Report`] carries no alerts. Connecting them is one line
-/// here: map the report's alerts to views and pass `Some(&views)`.
+/// The alerts section is drawn from [`AlertView`]s by [`page`], mapped from the report.
 #[derive(Debug, Clone, Copy)]
 pub struct HtmlReporter;
 
@@ -56,7 +54,49 @@ impl Reporter for HtmlReporter {
         _: &RenderOptions,
         out: &mut dyn io::Write,
     ) -> io::Result<()> {
-        out.write_all(page(report, None).as_bytes())
+        // Alerts are always assessed, so the section is always there (saying so when empty).
+        let alerts: Vec<AlertView> = report.alerts.iter().map(alert_view).collect();
+        out.write_all(page(report, Some(&alerts)).as_bytes())
+    }
+}
+
+/// What the page shows of a report alert: its entities flattened to (kind, value) pairs.
+pub fn alert_view(a: &super::Alert) -> AlertView {
+    let mut entities = Vec::new();
+    if let Some(obj) = a.entities.as_object() {
+        for (kind, value) in obj {
+            let values: Vec<String> = match value {
+                serde_json::Value::Array(items) => items.iter().map(entity_text).collect(),
+                other => vec![entity_text(other)],
+            };
+            for v in values {
+                entities.push(AlertEntity {
+                    kind: kind.clone(),
+                    value: v,
+                });
+            }
+        }
+    }
+    AlertView {
+        fingerprint: a.fingerprint.clone(),
+        alert_type: a.alert_type.clone(),
+        title: a.title.clone(),
+        severity: a.severity.clone(),
+        tactics: a.tactics.clone(),
+        techniques: a.techniques.clone(),
+        machine: a.machine.clone(),
+        hostname: a.hostname.clone(),
+        message: a.message.clone(),
+        start: a.start.clone(),
+        end: a.end.clone(),
+        entities,
+    }
+}
+
+fn entity_text(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
     }
 }
 

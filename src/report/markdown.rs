@@ -22,6 +22,9 @@ use super::{
 /// Recommendations listed: a summary, not the report.
 const TOP_RECOMMENDATIONS: usize = 10;
 
+/// Alerts listed before the rest is counted.
+const MAX_ALERTS: usize = 20;
+
 /// New findings listed before the rest is counted.
 const MAX_NEW_FINDINGS: usize = 20;
 
@@ -91,6 +94,7 @@ fn summary(report: &Report) -> String {
 
     write_controls(&mut s, &report.score.controls);
     write_recommendations(&mut s, &report.recommendations);
+    write_alerts(&mut s, report);
     if let Some(baseline) = &report.baseline {
         write_baseline(&mut s, baseline);
     }
@@ -178,6 +182,41 @@ fn write_recommendations(s: &mut String, recommendations: &[Recommendation]) {
             } else {
                 "recommendations"
             }
+        );
+    }
+}
+
+/// Security alerts, most severe first, bounded like the other lists. Nothing without
+/// machines (alerts come only from agent snapshots).
+fn write_alerts(s: &mut String, report: &Report) {
+    if report.alerts.is_empty() {
+        if !report.machines.is_empty() {
+            s.push_str("\n### Security alerts\n\nNo security alerts.\n");
+        }
+        return;
+    }
+    let _ = write!(
+        s,
+        "\n### Security alerts\n\n{}\n\n| Severity | Alert | Machine | Start | Message |\n| --- | --- | --- | --- | --- |\n",
+        escape(&super::table::alert_counts(&report.alerts))
+    );
+    for a in report.alerts.iter().take(MAX_ALERTS) {
+        let _ = writeln!(
+            s,
+            "| {} | {} ({}) | {} | {} | {} |",
+            escape(&a.severity),
+            escape(&a.title),
+            escape(&a.alert_type),
+            escape(&a.hostname),
+            escape(&a.start),
+            escape(&truncate(&a.message, MAX_MESSAGE))
+        );
+    }
+    if report.alerts.len() > MAX_ALERTS {
+        let _ = writeln!(
+            s,
+            "\nand {} more (see the JSON or table report)",
+            report.alerts.len() - MAX_ALERTS
         );
     }
 }
@@ -445,7 +484,7 @@ mod tests {
         // Every table row still has exactly its columns: no unescaped pipe was added.
         for line in text.lines().filter(|l| l.starts_with('|')) {
             let cells = line.replace("\\|", "").matches('|').count();
-            assert!(cells == 4 || cells == 5, "{line}");
+            assert!((4..=6).contains(&cells), "{line}");
         }
         // And the hostile text is still there, readable.
         assert!(text.contains("evil \\| \\<script\\>alert(1)\\</script\\>"));
@@ -467,6 +506,23 @@ mod tests {
         let report = sample();
         assert_eq!(render(&report), render(&report));
         assert!(render(&report).ends_with("warning\n"));
+    }
+
+    #[test]
+    fn alerts_are_listed_escaped_and_absent_without_machines() {
+        let text = render(&sample());
+        assert!(
+            text.contains("### Security alerts\n\n2 (1 High, 1 Informational)"),
+            "{text}"
+        );
+        assert!(text.contains("| High | Successful SSH brute force attack (linux-ssh-bruteforce-success) | db-02 |"), "{text}");
+        assert!(
+            text.contains("=tcp port 4444 \\| \\<b\\>new\\</b\\>"),
+            "{text}"
+        );
+        let mut none = sample();
+        none.alerts.clear();
+        assert!(!render(&none).contains("Security alerts"));
     }
 
     /// The realistic report in this format, reviewed as `snapshots/{name}.snap`.

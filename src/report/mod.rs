@@ -6,6 +6,7 @@
 //! come in [`RenderOptions`], so one report and one set of options always give the same bytes.
 
 pub mod csv;
+pub mod csv_alerts;
 #[cfg(test)]
 mod fixture;
 pub mod html;
@@ -257,6 +258,57 @@ pub struct MachineEntry {
     pub stale: bool,
     /// The snapshot file.
     pub source: String,
+    /// Earlier snapshots of the host kept as its history (older snapshots given to the
+    /// assessment and those of `--history`).
+    pub history_snapshots: usize,
+    /// When the oldest of them was collected.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub history_since: Option<String>,
+}
+
+/// A security alert raised by a detection (`custom.kind: alert`). Alerts never change the
+/// Secure Score.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Alert {
+    /// Stable identity: hash of alert type, machine, start and the alert's entity key, so a
+    /// repeated assessment of the same events gives the same alert.
+    pub fingerprint: String,
+    /// The detection's stable alert type.
+    pub alert_type: String,
+    /// The detection's title.
+    pub title: String,
+    /// `High`, `Medium`, `Low` or `Informational`.
+    pub severity: String,
+    /// MITRE ATT&CK tactics.
+    pub tactics: Vec<String>,
+    /// MITRE ATT&CK technique ids.
+    pub techniques: Vec<String>,
+    /// The machine's resource id.
+    pub machine: String,
+    /// The machine's host name.
+    pub hostname: String,
+    /// What happened, naming the specifics.
+    pub message: String,
+    /// The first contributing event (RFC 3339).
+    pub start: String,
+    /// The last contributing event (RFC 3339).
+    pub end: String,
+    /// What the alert is about (accounts, addresses, processes, files ...).
+    pub entities: serde_json::Value,
+    /// The events or state that raised it.
+    pub evidence: Vec<serde_json::Value>,
+    /// What the detection looks for and why it matters.
+    pub description: String,
+    /// Steps to respond.
+    pub remediation: String,
+    /// The detection's policy id.
+    pub policy: String,
+    /// `detection`, `intel` or `anomaly`.
+    pub source: String,
+    /// The machine's snapshot file and where the snapshot starts in it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<SourceLocation>,
 }
 
 /// One loaded policy and whether it ran.
@@ -264,6 +316,8 @@ pub struct MachineEntry {
 pub struct PolicyEntry {
     /// Policy id.
     pub id: String,
+    /// `recommendation` or `alert` (a detection).
+    pub kind: String,
     /// `bundled` or `user`.
     pub source: String,
     /// Whether it was switched on.
@@ -349,6 +403,10 @@ pub struct Report {
     pub score: ScoreSection,
     /// Machines with agent data, by id, with the age of their snapshot.
     pub machines: Vec<MachineEntry>,
+    /// The threat intelligence of `--intel`, when given: indicators used and those that
+    /// could not be.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub intel: Option<crate::intel::IntelSummary>,
     /// The comparison with `--baseline`, when one was given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub baseline: Option<BaselineDelta>,
@@ -360,6 +418,8 @@ pub struct Report {
     pub exemptions: Vec<ExemptionStatus>,
     /// Recommendations, by potential gain, then severity, then id.
     pub recommendations: Vec<Recommendation>,
+    /// Security alerts, by severity, then start time, machine and alert type.
+    pub alerts: Vec<Alert>,
     /// Every loaded policy, by id.
     pub policies: Vec<PolicyEntry>,
     /// Gate outcome.
@@ -442,6 +502,8 @@ pub enum Format {
     Json,
     /// One row per recommendation and resource (the reference export's columns).
     Csv,
+    /// One row per security alert (the reference's SecurityAlert columns).
+    CsvAlerts,
     /// SARIF 2.1.0 for code scanning (GitHub, Azure DevOps).
     Sarif,
     /// A summary for CI job pages and pull-request comments.
@@ -457,6 +519,7 @@ impl Format {
             Self::Table => Box::new(table::TableReporter),
             Self::Json => Box::new(json::JsonReporter),
             Self::Csv => Box::new(csv::CsvReporter),
+            Self::CsvAlerts => Box::new(csv_alerts::CsvAlertsReporter),
             Self::Sarif => Box::new(sarif::SarifReporter),
             Self::Markdown => Box::new(markdown::MarkdownReporter),
             Self::Html => Box::new(html::HtmlReporter),

@@ -19,11 +19,11 @@ use std::collections::BTreeMap;
 use std::io;
 
 use super::sarif_model::{
-    ArtifactLocation, Configuration, Descriptor, Driver, Invocation, Location, Log,
-    LogicalLocation, Notification, PhysicalLocation, Region, ResultProperties, Rule,
-    RuleProperties, Run, SarifResult, Suppression, Text, ToolWrapper,
+    AlertProperties, ArtifactLocation, Configuration, Descriptor, Driver, Invocation, Location,
+    Log, LogicalLocation, Notification, PhysicalLocation, Properties, Region, ResultProperties,
+    Rule, RuleProperties, Run, SarifResult, Suppression, Text, ToolWrapper,
 };
-use super::{Message, Recommendation, RenderOptions, Report, Reporter, ResourceState};
+use super::{Alert, Message, Recommendation, RenderOptions, Report, Reporter, ResourceState};
 
 /// The `$schema` of the log: the `id` of the schema posture ships.
 pub const SCHEMA_URI: &str =
@@ -34,6 +34,12 @@ const INFORMATION_URI: &str = "https://posture.dev";
 
 /// The `partialFingerprints` key; the version lets the scheme change without colliding.
 pub const FINGERPRINT_KEY: &str = "postureFinding/v1";
+
+/// The `partialFingerprints` key of alerts (their fingerprint is another scheme).
+pub const ALERT_FINGERPRINT_KEY: &str = "postureAlert/v1";
+
+/// Rule ids of alert types start with this, so they cannot collide with policy ids.
+pub const ALERT_RULE_PREFIX: &str = "alert/";
 
 /// Relative URIs are relative to the checkout root: GitHub resolves `%SRCROOT%` there, and CI
 /// runs posture from that root.
@@ -78,6 +84,23 @@ fn log(report: &Report) -> Log {
                     results.push(result(report, first, index, res));
                 }
             }
+        }
+    }
+
+    // Alerts: one rule per alert type after the recommendations' rules, sorted by type, so
+    // the indices of both stay put between runs.
+    let mut by_type: BTreeMap<&str, Vec<&Alert>> = BTreeMap::new();
+    for a in &report.alerts {
+        by_type.entry(a.alert_type.as_str()).or_default().push(a);
+    }
+    for alerts in by_type.values() {
+        let Some(first) = alerts.first() else {
+            continue;
+        };
+        let index = rules.len();
+        rules.push(alert_rule(first));
+        for a in alerts {
+            results.push(alert_result(report, a, index));
         }
     }
 
@@ -197,11 +220,93 @@ fn result(
         partial_fingerprints: fingerprints,
         suppressions,
         baseline_state: res.baseline.as_deref().and_then(baseline_state),
-        properties: ResultProperties {
+        properties: Properties::Finding(ResultProperties {
             resource_type: res.kind.clone(),
             subscription_id: res.subscription_id.clone(),
             potential_gain_percent: round2(rec.potential_gain.percent),
+        }),
+    }
+}
+
+/// The rule of an alert type, from the first alert of that type.
+fn alert_rule(a: &Alert) -> Rule {
+    let (level, security_severity) = severity(&a.severity);
+    let mut tags = vec!["security".to_string(), "alert".to_string()];
+    tags.extend(a.tactics.iter().cloned());
+    tags.extend(a.techniques.iter().map(|t| format!("external/mitre/{t}")));
+    Rule {
+        id: format!("{ALERT_RULE_PREFIX}{}", a.alert_type),
+        name: pascal_case(&a.alert_type),
+        short_description: Text::plain(a.title.clone()),
+        full_description: Text::plain(a.description.clone()),
+        help: Text {
+            text: a.remediation.clone(),
+            markdown: Some(format!(
+                "{}\n\n**Severity:** {} · **Tactics:** {} · **Techniques:** {}",
+                a.remediation,
+                a.severity,
+                a.tactics.join(", "),
+                a.techniques.join(", ")
+            )),
         },
+        default_configuration: Configuration {
+            level: level.to_string(),
+        },
+        properties: RuleProperties {
+            security_severity: security_severity.map(str::to_string),
+            tags,
+            // An anomaly is only new, not necessarily bad.
+            precision: if a.source == "anomaly" {
+                "medium"
+            } else {
+                "high"
+            }
+            .to_string(),
+        },
+    }
+}
+
+/// One alert, located at the machine's snapshot file (the evidence posture read).
+fn alert_result(report: &Report, a: &Alert, rule_index: usize) -> SarifResult {
+    let (level, _) = severity(&a.severity);
+    let (file, line, column) = match &a.location {
+        Some(at) => (Some(at.file.as_str()), at.line, at.column),
+        None => (report.inputs.first().map(|i| i.path.as_str()), 1, 1),
+    };
+    let physical_location = file.map(|f| PhysicalLocation {
+        artifact_location: artifact_location(f),
+        region: Region {
+            start_line: line.max(1),
+            start_column: column.max(1),
+        },
+    });
+    let mut fingerprints = BTreeMap::new();
+    fingerprints.insert(ALERT_FINGERPRINT_KEY.to_string(), a.fingerprint.clone());
+    SarifResult {
+        rule_id: format!("{ALERT_RULE_PREFIX}{}", a.alert_type),
+        rule_index,
+        level: level.to_string(),
+        message: Text::plain(format!("{}: {}", a.hostname, a.message)),
+        locations: vec![Location {
+            physical_location,
+            logical_locations: vec![LogicalLocation {
+                name: a.hostname.clone(),
+                fully_qualified_name: a.machine.clone(),
+                kind: "resource".to_string(),
+            }],
+        }],
+        partial_fingerprints: fingerprints,
+        suppressions: None,
+        baseline_state: None,
+        properties: Properties::Alert(AlertProperties {
+            alert_severity: a.severity.clone(),
+            start_time: a.start.clone(),
+            end_time: a.end.clone(),
+            tactics: a.tactics.clone(),
+            techniques: a.techniques.clone(),
+            source: a.source.clone(),
+            entities: a.entities.clone(),
+        }),
     }
 }
 
@@ -260,6 +365,8 @@ fn severity(severity: &str) -> (&'static str, Option<&'static str>) {
         "high" => ("error", Some("8.9")),
         "medium" => ("warning", Some("6.9")),
         "low" => ("note", Some("3.9")),
+        // Meaningful only with other alerts: shown, never scored as a risk of its own.
+        "informational" => ("note", None),
         _ => ("warning", None),
     }
 }
@@ -471,12 +578,18 @@ mod tests {
         report.recommendations.push(dup);
         let v = value(&report);
         let rules = v["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
-        let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
+        // Recommendations' rules first, sorted; the alert types' rules after them (tested below).
+        let ids: Vec<&str> = rules
+            .iter()
+            .map(|r| r["id"].as_str().unwrap())
+            .filter(|id| !id.starts_with(ALERT_RULE_PREFIX))
+            .collect();
         let mut sorted = ids.clone();
         sorted.sort_unstable();
         sorted.dedup();
         assert_eq!(ids, sorted);
         assert_eq!(ids.len(), 6, "every recommendation, healthy ones too");
+        assert_eq!(rules.len(), 6 + 2);
 
         let rule = rules
             .iter()
@@ -532,7 +645,7 @@ mod tests {
             .flat_map(|r| &r.resources)
             .filter(|r| r.state == "unhealthy" || r.state == "exempt")
             .count();
-        assert_eq!(results(&v).len(), expected);
+        assert_eq!(results(&v).len(), expected + report.alerts.len());
         let r = result_for(&v, "webassets");
         assert_eq!(r["ruleId"], "storage-public-network");
         assert_eq!(r["level"], "error");
@@ -583,6 +696,7 @@ mod tests {
         let fingerprints = |v: &Value| {
             let mut f: Vec<String> = results(v)
                 .iter()
+                .filter(|r| r["partialFingerprints"].get(FINGERPRINT_KEY).is_some())
                 .map(|r| {
                     r["partialFingerprints"][FINGERPRINT_KEY]
                         .as_str()
@@ -718,6 +832,69 @@ mod tests {
         );
         assert_eq!(pascal_case("aad_mfa.owners2"), "AadMfaOwners2");
         assert_eq!(pascal_case("--x"), "X");
+    }
+
+    #[test]
+    fn alerts_are_results_of_one_rule_per_alert_type() {
+        let v = value(&sample());
+        let rules = v["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
+        let alert_rules: Vec<&str> = rules
+            .iter()
+            .filter_map(|r| r["id"].as_str())
+            .filter(|id| id.starts_with(ALERT_RULE_PREFIX))
+            .collect();
+        assert_eq!(
+            alert_rules,
+            vec![
+                "alert/anomaly-new-listening-port",
+                "alert/linux-ssh-bruteforce-success"
+            ]
+        );
+        let alerts: Vec<&Value> = results(&v)
+            .iter()
+            .filter(|r| r["ruleId"].as_str().unwrap().starts_with(ALERT_RULE_PREFIX))
+            .collect();
+        assert_eq!(alerts.len(), 2);
+        for r in &alerts {
+            let index = r["ruleIndex"].as_u64().unwrap() as usize;
+            assert_eq!(rules[index]["id"], r["ruleId"]);
+        }
+        let high = alerts
+            .iter()
+            .find(|r| r["ruleId"] == "alert/linux-ssh-bruteforce-success")
+            .unwrap();
+        assert_eq!(high["level"], "error");
+        assert_eq!(
+            high["partialFingerprints"][ALERT_FINGERPRINT_KEY],
+            "0f1e2d3c4b5a69788796a5b4c3d2e1f0"
+        );
+        assert_eq!(
+            high["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            "agents/db-02.json"
+        );
+        assert_eq!(high["properties"]["techniques"][0], "T1110.001");
+        assert!(high["message"]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("db-02: 203.0.113.7"));
+        let info = alerts
+            .iter()
+            .find(|r| r["ruleId"] == "alert/anomaly-new-listening-port")
+            .unwrap();
+        assert_eq!(info["level"], "note");
+        // No snapshot location: the first input, like resources without one.
+        assert_eq!(
+            info["locations"][0]["physicalLocation"]["region"]["startLine"],
+            1
+        );
+        let anomaly_rule = rules
+            .iter()
+            .find(|r| r["id"] == "alert/anomaly-new-listening-port")
+            .unwrap();
+        assert_eq!(anomaly_rule["properties"]["precision"], "medium");
+        assert!(anomaly_rule["properties"]
+            .get("security-severity")
+            .is_none());
     }
 
     /// The realistic report in this format, reviewed as `snapshots/{name}.snap`.

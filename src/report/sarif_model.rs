@@ -140,8 +140,38 @@ pub struct SarifResult {
     /// Against `--baseline`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub baseline_state: Option<String>,
-    /// Resource type, subscription, potential gain.
-    pub properties: ResultProperties,
+    /// Resource type, subscription, potential gain; or an alert's times and ATT&CK ids.
+    pub properties: Properties,
+}
+
+/// A result's property bag: a finding's or an alert's.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum Properties {
+    /// An unhealthy or exempt resource.
+    Finding(ResultProperties),
+    /// A security alert.
+    Alert(AlertProperties),
+}
+
+/// An alert result's property bag.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AlertProperties {
+    /// `High`, `Medium`, `Low` or `Informational`.
+    pub alert_severity: String,
+    /// First contributing event.
+    pub start_time: String,
+    /// Last contributing event.
+    pub end_time: String,
+    /// MITRE ATT&CK tactics.
+    pub tactics: Vec<String>,
+    /// MITRE ATT&CK technique ids.
+    pub techniques: Vec<String>,
+    /// `detection`, `intel` or `anomaly`.
+    pub source: String,
+    /// What the alert is about.
+    pub entities: serde_json::Value,
 }
 
 /// A `location`.

@@ -60,6 +60,8 @@ impl Reporter for TableReporter {
 
         write_recommendations(&report.recommendations, opts, out)?;
 
+        write_alerts(report, opts, out)?;
+
         if !report.machines.is_empty() {
             writeln!(out)?;
             writeln!(out, "{}", machines_table(report, opts))?;
@@ -316,6 +318,65 @@ fn write_recommendations(
         )?;
     }
     Ok(())
+}
+
+/// The security alerts, most severe first; nothing when no machine has agent data (alerts
+/// come only from snapshots), a line saying so when there are machines but no alerts.
+fn write_alerts(report: &Report, opts: &RenderOptions, out: &mut dyn io::Write) -> io::Result<()> {
+    if report.alerts.is_empty() {
+        if !report.machines.is_empty() {
+            writeln!(out)?;
+            writeln!(out, "Security alerts: none")?;
+        }
+        return Ok(());
+    }
+    writeln!(out)?;
+    writeln!(out, "Security alerts: {}", alert_counts(&report.alerts))?;
+    let mut table = new_table(
+        opts,
+        &[
+            ("Severity", Col::Label),
+            ("Alert", Col::Text),
+            ("Machine", Col::Text),
+            ("Start", Col::Label),
+            ("Message", Col::Text),
+        ],
+    );
+    for a in &report.alerts {
+        let mut severity = Cell::new(&a.severity);
+        if opts.color {
+            if let Some(color) = severity_color(&a.severity) {
+                severity = severity.fg(color);
+            }
+        }
+        table.add_row(vec![
+            severity,
+            Cell::new(format!("{}\n{}", a.title, a.alert_type)),
+            Cell::new(&a.hostname),
+            Cell::new(&a.start),
+            Cell::new(&a.message),
+        ]);
+    }
+    // Alert types are what users look up and gate on: keep them whole, like policy ids.
+    let longest = report
+        .alerts
+        .iter()
+        .map(|a| a.alert_type.chars().count())
+        .max();
+    keep_words_whole(&mut table, 1, longest.unwrap_or(0), opts.width);
+    writeln!(out, "{table}")
+}
+
+/// `3 (1 High, 2 Medium)`: the count and how it splits by severity, most severe first.
+pub fn alert_counts(alerts: &[super::Alert]) -> String {
+    let parts: Vec<String> = ["High", "Medium", "Low", "Informational"]
+        .iter()
+        .filter_map(|sev| {
+            let n = alerts.iter().filter(|a| a.severity == *sev).count();
+            (n > 0).then(|| format!("{n} {sev}"))
+        })
+        .collect();
+    format!("{} ({})", alerts.len(), parts.join(", "))
 }
 
 /// Gives `column` at least `word` characters (capped at a quarter of the table) when
@@ -605,6 +666,7 @@ mod tests {
             },
             baseline: None,
             trend: Vec::new(),
+            intel: None,
             exemptions: Vec::new(),
             machines: vec![
                 MachineEntry {
@@ -615,6 +677,8 @@ mod tests {
                     age_hours: 2.0,
                     stale: false,
                     source: "agents/web-01.json".into(),
+                    history_snapshots: 0,
+                    history_since: None,
                 },
                 MachineEntry {
                     id: "/providers/Microsoft.HybridCompute/machines/db-02".into(),
@@ -624,6 +688,8 @@ mod tests {
                     age_hours: 72.0,
                     stale: true,
                     source: "agents/db-02.json".into(),
+                    history_snapshots: 0,
+                    history_since: None,
                 },
             ],
             recommendations: vec![
@@ -673,7 +739,9 @@ mod tests {
                     vec![],
                 ),
             ],
+            alerts: Vec::new(),
             policies: vec![PolicyEntry {
+                kind: "recommendation".into(),
                 id: "storage-public-network".into(),
                 source: "bundled".into(),
                 enabled: true,
@@ -908,6 +976,28 @@ mod tests {
         // ... but fixed objects stay closed.
         instance["gate"]["extra"] = true.into();
         assert!(!validator.is_valid(&instance));
+    }
+
+    #[test]
+    fn alerts_follow_the_recommendations_or_say_there_are_none() {
+        let mut report = sample();
+        let text = render(&report, false);
+        assert!(text.contains("Security alerts: none"), "{text}");
+        report.alerts = crate::report::fixture::sample().alerts;
+        let text = render(&report, false);
+        assert!(
+            text.contains("Security alerts: 2 (1 High, 1 Informational)"),
+            "{text}"
+        );
+        let line = text
+            .lines()
+            .find(|l| l.contains("Successful SSH brute"))
+            .unwrap();
+        assert!(line.contains("High") && line.contains("db-02"), "{line}");
+        assert!(text.find("Security alerts").unwrap() < text.find("Gate:").unwrap());
+        report.machines.clear();
+        report.alerts.clear();
+        assert!(!render(&report, false).contains("Security alerts"));
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! per area. Snapshots live in the top-level `snapshots/` folder.
 
 mod agents;
+mod alerts;
 mod assess;
 mod errors;
 mod fix;

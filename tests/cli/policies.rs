@@ -153,7 +153,7 @@ fn bundled_list() -> Vec<serde_json::Value> {
 
 #[test]
 fn the_bundled_library_covers_45_policies_10_types_and_every_control() {
-    let list = bundled_list();
+    let list = bundled_recommendations();
     assert!(list.len() >= 45, "{} policies", list.len());
     let types: std::collections::BTreeSet<String> = list
         .iter()
@@ -182,10 +182,18 @@ fn the_bundled_library_covers_45_policies_10_types_and_every_control() {
     }
 }
 
+/// Recommendations only (detections have their own checks in tests/cli/alerts.rs).
+fn bundled_recommendations() -> Vec<serde_json::Value> {
+    bundled_list()
+        .into_iter()
+        .filter(|p| p["kind"] == "recommendation")
+        .collect()
+}
+
 #[test]
 fn every_bundled_policy_has_complete_metadata_and_at_least_four_tests() {
     let root = crate::support::root();
-    for p in bundled_list() {
+    for p in bundled_recommendations() {
         let id = p["id"].as_str().unwrap();
         let show = posture(&["policies", "show", id]);
         assert_eq!(show.code, 0, "{id}");
@@ -224,7 +232,7 @@ fn every_bundled_policy_is_unhealthy_and_healthy_somewhere_in_the_examples() {
         "--now",
         "2026-11-26T00:00:00Z",
     ];
-    let list = bundled_list();
+    let list = bundled_recommendations();
     // Flags override the examples' config, which switches one policy off.
     let ids: Vec<String> = list
         .iter()
