@@ -52,6 +52,10 @@ pub struct AssessOptions {
     pub max_file_bytes: u64,
     /// Gates.
     pub gates: Gates,
+    /// Policy evaluator.
+    pub backend: crate::policy::engine::Backend,
+    /// Stage reporting (a bar on a terminal, timings on request).
+    pub progress: std::sync::Arc<crate::progress::Progress>,
 }
 
 /// A resource's resolved state for one recommendation.
@@ -117,6 +121,8 @@ pub struct Assessment {
 
 /// Runs the pipeline. Problems are collected in the assessment, never returned early.
 pub fn assess(opts: AssessOptions, mut sources: SourceMap, mut problems: Problems) -> Assessment {
+    let progress = opts.progress.clone();
+    progress.stage("load", 0, "resources");
     let load_options = load::LoadOptions {
         max_file_bytes: opts.max_file_bytes,
     };
@@ -158,6 +164,7 @@ pub fn assess(opts: AssessOptions, mut sources: SourceMap, mut problems: Problem
         .unwrap_or(DEFAULT_FRESHNESS_HOURS);
     check_exemptions(&opts.config, &catalog, &opts.now, &mut problems);
 
+    progress.stage("compile", 0, "policies");
     let mut engine = PolicyEngine::new(&catalog, &sources, false, &mut problems);
     let values: Vec<regorus::Value> = inventory
         .resources
@@ -177,6 +184,8 @@ pub fn assess(opts: AssessOptions, mut sources: SourceMap, mut problems: Problem
         .map(|(i, _)| i)
         .collect();
     let eval = EvalOptions {
+        progress: progress.clone(),
+        backend: opts.backend,
         now: opts.now.clone(),
         timeout: opts.timeout,
         jobs: opts.jobs,
@@ -190,6 +199,7 @@ pub fn assess(opts: AssessOptions, mut sources: SourceMap, mut problems: Problem
         &eval,
         &sources,
     );
+    progress.stage("alerts", 0, "machines");
     let raised = alerts::evaluate(
         &engine,
         &catalog,
@@ -205,6 +215,7 @@ pub fn assess(opts: AssessOptions, mut sources: SourceMap, mut problems: Problem
         &sources,
         &mut problems,
     );
+    progress.stage("score", 0, "resources");
     let index: BTreeMap<&str, usize> = inventory
         .resources
         .iter()

@@ -265,6 +265,10 @@ pub struct AssessArgs {
     /// Wall-clock limit for evaluating one policy, in seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 60.0)]
     pub eval_timeout: f64,
+    /// Policy evaluator: the bytecode VM (fast) or the interpreter (the reference; use it
+    /// to check a surprising verdict). Both give the same verdicts.
+    #[arg(long, value_enum, value_name = "ENGINE", default_value = "rvm")]
+    pub engine: crate::policy::engine::Backend,
     /// Refuse input files larger than this (bytes, or with a K, M or G suffix).
     #[arg(long, value_name = "SIZE", default_value = "2G", value_parser = parse_size)]
     pub max_file_size: u64,

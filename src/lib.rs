@@ -27,6 +27,7 @@ pub mod load;
 pub mod model;
 pub mod output;
 pub mod policy;
+pub mod progress;
 pub mod report;
 pub mod score;
 pub mod source;

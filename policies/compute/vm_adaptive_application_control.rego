@@ -34,8 +34,7 @@ import data.posture.lib.util
 # One entry per (group, VM) membership: {vm, group, status, mode, support}; vm and support
 # lower-cased, status and mode as written ("" when absent).
 _memberships contains m if {
-	some group in data.posture.resources
-	util.type_is(group, "Microsoft.Security/locations/applicationWhitelistings")
+	some group in util.of_type("Microsoft.Security/locations/applicationWhitelistings")
 	gp := util.props(group)
 	some entry in util.list(object.get(gp, "vmRecommendations", []))
 	is_string(entry.resourceId)
@@ -64,24 +63,32 @@ applicable contains vm.id if {
 	not _unsupported(vm)
 }
 
-_unsupported(vm) if {
+_unsupported(vm) if lower(vm.id) in _unsupported_vms
+
+# VM sets, built once: a per-VM scan of every membership is quadratic in the estate.
+_unsupported_vms contains m.vm if {
 	some m in _memberships
-	m.vm == lower(vm.id)
 	m.support == "notsupported"
 }
+
+_configured_vms contains m.vm if {
+	some m in _memberships
+	_configured(m)
+}
+
+_member_vms contains m.vm if some m in _memberships
 
 deny contains {"resource": vm.id, "message": msg} if {
 	some vm in input.resources
 	not _unsupported(vm)
-	mine := [m | some m in _memberships; m.vm == lower(vm.id)]
-	not _any_configured(mine)
-	msg := _message(mine)
+	not lower(vm.id) in _configured_vms
+	msg := _message(_mine(vm))
 }
 
-_any_configured(ms) if {
-	some m in ms
-	_configured(m)
-}
+# The VM's memberships; only read for unhealthy VMs that are in some group.
+_mine(vm) := [m | some m in _memberships; m.vm == lower(vm.id)] if lower(vm.id) in _member_vms
+
+else := []
 
 _message(ms) := "the VM is in no adaptive application control group" if count(ms) == 0
 

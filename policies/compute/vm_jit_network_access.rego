@@ -31,8 +31,7 @@ import data.posture.lib.util
 
 # Lower-cased ids of the VMs that a JIT policy of the inventory covers.
 _covered contains id if {
-	some policy in data.posture.resources
-	util.type_is(policy, "Microsoft.Security/locations/jitNetworkAccessPolicies")
+	some policy in util.of_type("Microsoft.Security/locations/jitNetworkAccessPolicies")
 	some entry in util.list(object.get(util.props(policy), "virtualMachines", []))
 	id := util.ref_id(entry)
 }

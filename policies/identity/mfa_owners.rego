@@ -37,6 +37,8 @@
 #   references: [MCSB IM-6, CIS Azure 1.1.1]
 package posture.identity.mfa_owners
 
+import data.posture.lib.util
+
 _owner_role := "8e3af657-a8ff-443c-a75c-2fe8c4bcb635"
 
 _machine_types := {"serviceprincipal", "msi", "application", "device"}
@@ -45,9 +47,9 @@ _keys := [lower(k) | some k in input.parameters.assessment_keys; is_string(k)] i
 
 else := []
 
-# Every Owner role assignment in the inventory as [lower-cased scope, resource], found once.
-_owner_assignments := [[scope, a] |
-	some k, a in data.posture.resources
+# The Owner role assignments of the subscription's resources as [lower-cased scope, resource].
+_owner_assignments(sub) := [[scope, a] |
+	some k, a in util.in_subscription(sub.id, "Microsoft.Authorization/roleAssignments")
 	contains(k, "/providers/microsoft.authorization/roleassignments/")
 	rd := object.get(a, ["properties", "roleDefinitionId"], null)
 	is_string(rd)
@@ -74,7 +76,7 @@ deny contains {"resource": r.id, "message": msg} if {
 
 # Principals (or assignment ids) of Owner assignments at the subscription that may be people.
 _human_owners(sub) := {object.get(a, ["properties", "principalId"], a.id) |
-	some [scope, a] in _owner_assignments
+	some [scope, a] in _owner_assignments(sub)
 	scope == lower(sub.id)
 	not _machine(object.get(a, ["properties", "principalType"], null))
 }

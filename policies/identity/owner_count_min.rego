@@ -28,11 +28,13 @@
 #   references: [MCSB PA-1, CIS Azure 1.22]
 package posture.identity.owner_count_min
 
+import data.posture.lib.util
+
 _owner_role := "8e3af657-a8ff-443c-a75c-2fe8c4bcb635"
 
-# Every role assignment in the inventory as [lower-cased scope, resource], found once.
-_assignments := [[scope, a] |
-	some k, a in data.posture.resources
+# The role assignments of the subscription's resources as [lower-cased scope, resource].
+_assignments(sub) := [[scope, a] |
+	some k, a in util.in_subscription(sub.id, "Microsoft.Authorization/roleAssignments")
 	contains(k, "/providers/microsoft.authorization/roleassignments/")
 	scope := _scope(k, a)
 ]
@@ -53,7 +55,7 @@ deny contains {"resource": r.id, "message": msg} if {
 # Owner assignments at the subscription: lower-cased assignment id -> principal id (or,
 # without one, the assignment id).
 _owners(sub) := {lower(a.id): object.get(a, ["properties", "principalId"], a.id) |
-	some [scope, a] in _assignments
+	some [scope, a] in _assignments(sub)
 	scope == lower(sub.id)
 	rd := object.get(a, ["properties", "roleDefinitionId"], null)
 	is_string(rd)
@@ -62,7 +64,7 @@ _owners(sub) := {lower(a.id): object.get(a, ["properties", "principalId"], a.id)
 
 _has_assignments(sub) if {
 	prefix := concat("", [lower(sub.id), "/"])
-	some [scope, _] in _assignments
+	some [scope, _] in _assignments(sub)
 	startswith(concat("", [scope, "/"]), prefix)
 }
 

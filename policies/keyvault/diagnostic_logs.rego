@@ -28,16 +28,10 @@ package posture.keyvault.diagnostic_logs
 
 import data.posture.lib.util
 
-_segment := "/providers/microsoft.insights/diagnosticsettings/"
-
-# Diagnostic settings by the lower-cased id of the resource they are attached to. Read it
-# inside a comprehension: regorus leaves a multi-value rule without values undefined.
-_settings[parent] contains s if {
-	some key, s in data.posture.resources
+# The diagnostic settings attached to a resource (extension resources beneath it).
+_settings(r) := {s |
+	some [_, s] in util.children_at(r.id, "/providers/microsoft.insights/diagnosticsettings/")
 	util.type_is(s, "Microsoft.Insights/diagnosticSettings")
-	parts := split(key, _segment)
-	count(parts) == 2
-	parent := parts[0]
 }
 
 _logs_enabled(s) if {
@@ -54,7 +48,7 @@ _entry_enabled(entry) if {
 
 deny contains {"resource": r.id, "message": msg} if {
 	some r in input.resources
-	settings := {s | some s in _settings[lower(r.id)]}
+	settings := _settings(r)
 	not _any_enabled(settings)
 	msg := _message(settings)
 }

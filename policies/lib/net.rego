@@ -214,6 +214,5 @@ vm_management_findings(vm) := {{"nsg": util.resource(id), "via": vias, "rule": f
 # nsg_management_findings[id] is management_findings of every NSG of the inventory, by
 # lower-cased id: computed once per evaluation and shared by all the VMs behind an NSG.
 nsg_management_findings[id] := management_findings(nsg) if {
-	some id, nsg in data.posture.resources
-	util.type_is(nsg, "Microsoft.Network/networkSecurityGroups")
+	some id, nsg in util.of_type("Microsoft.Network/networkSecurityGroups")
 }

@@ -31,16 +31,15 @@ import data.posture.lib.util
 
 _exempt_names := {"gatewaysubnet", "azurefirewallsubnet", "azurefirewallmanagementsubnet", "azurebastionsubnet", "routeserversubnet"}
 
-# Standalone subnet resources, by lower-cased virtual network id.
-_standalone[vnet] contains s if {
-	some key, s in data.posture.resources
+# Standalone subnet resources of a virtual network.
+_standalone(vnet) := [s |
+	some [_, s] in util.children_at(vnet.id, "/subnets/")
 	util.type_is(s, "Microsoft.Network/virtualNetworks/subnets")
-	vnet := util.parent_of(key, "subnets")
-}
+]
 
 _subnets(vnet) := array.concat(
 	[s | some s in util.list(object.get(util.props(vnet), "subnets", [])); is_object(s)],
-	[s | some s in _standalone[util.lc(vnet.id)]],
+	_standalone(vnet),
 )
 
 _name(s) := util.lc(util.name_of(s))

@@ -26,12 +26,9 @@
 #   references: [MCSB IM-1, CIS Azure 4.1.3]
 package posture.sql.aad_admin
 
-# Every administrators child in the inventory as [lower-cased id, resource], found once.
-_admin_children := [[k, r] |
-	some k, r in data.posture.resources
-	contains(k, "/administrators/")
-]
+import data.posture.lib.util
 
+# Every administrators child in the inventory as [lower-cased id, resource], found once.
 deny contains {"resource": r.id, "message": msg} if {
 	some r in input.resources
 	not _has_admin(r)
@@ -41,9 +38,7 @@ deny contains {"resource": r.id, "message": msg} if {
 _has_admin(server) if _is_admin(object.get(server, ["properties", "administrators"], null))
 
 _has_admin(server) if {
-	prefix := concat("", [lower(server.id), "/administrators/"])
-	some pair in _admin_children
-	startswith(pair[0], prefix)
+	some pair in util.children_at(server.id, "/administrators/")
 	_is_admin(object.get(pair[1], "properties", null))
 }
 

@@ -29,15 +29,8 @@ package posture.sql.auditing
 import data.posture.lib.util
 
 # Every auditingSettings child in the inventory as [lower-cased id, resource], found once.
-_settings := [[k, r] |
-	some k, r in data.posture.resources
-	contains(k, "/auditingsettings/")
-]
-
 _states(server) := [state |
-	prefix := concat("", [lower(server.id), "/auditingsettings/"])
-	some pair in _settings
-	startswith(pair[0], prefix)
+	some pair in util.children_at(server.id, "/auditingsettings/")
 	state := object.get(pair[1], ["properties", "state"], null)
 ]
 

@@ -31,11 +31,6 @@ package posture.sql.db_tde
 import data.posture.lib.util
 
 # Every TDE child in the inventory as [lower-cased id, resource], found once.
-_tde := [[k, r] |
-	some k, r in data.posture.resources
-	contains(k, "/transparentdataencryption/")
-]
-
 applicable contains r.id if {
 	some r in input.resources
 	not _is_master(r)
@@ -68,9 +63,7 @@ _fix(db) := {"server": server, "database": _segment(db, 1)} if {
 } else := {"database": _segment(db, 1)}
 
 _states(db) := [state |
-	prefix := concat("", [lower(db.id), "/transparentdataencryption/"])
-	some pair in _tde
-	startswith(pair[0], prefix)
+	some pair in util.children_at(db.id, "/transparentdataencryption/")
 	state := object.get(pair[1], ["properties", "state"], object.get(pair[1], ["properties", "status"], null))
 ]
 

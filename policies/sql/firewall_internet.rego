@@ -31,17 +31,12 @@
 #   references: [MCSB NS-2, CIS Azure 4.1.2]
 package posture.sql.firewall_internet
 
-# Every firewallRules child in the inventory as [lower-cased id, resource], found once.
-_rules := [[k, r] |
-	some k, r in data.posture.resources
-	contains(k, "/firewallrules/")
-]
+import data.posture.lib.util
 
+# Every firewallRules child in the inventory as [lower-cased id, resource], found once.
 deny contains {"resource": r.id, "message": msg, "fix": {"rule": name}} if {
 	some r in input.resources
-	prefix := concat("", [lower(r.id), "/firewallrules/"])
-	some pair in _rules
-	startswith(pair[0], prefix)
+	some pair in util.children_at(r.id, "/firewallrules/")
 	rule := pair[1]
 	_address(rule, "startIpAddress") == "0.0.0.0"
 	_address(rule, "endIpAddress") == "255.255.255.255"

@@ -288,6 +288,10 @@ pub fn run(
         return ExitStatus::Error;
     }
     let jobs = crate::commands::worker_count(args.jobs);
+    let progress = std::sync::Arc::new(crate::progress::Progress::for_terminal(
+        io.stderr_tty,
+        cli.global.quiet,
+    ));
     let opts = AssessOptions {
         inputs: args.inputs.iter().chain(&args.agents).cloned().collect(),
         history: args.history.clone(),
@@ -299,8 +303,11 @@ pub fn run(
         timeout: Duration::from_secs_f64(args.eval_timeout),
         max_file_bytes: args.max_file_size,
         gates: gates.clone(),
+        progress: progress.clone(),
+        backend: args.engine,
     };
     let assessment = assess::assess(opts, std::mem::take(sources), std::mem::take(problems));
+    progress.stage("report", 0, "");
     let mut report = assessment.report();
     *problems = assessment.problems.clone();
     *sources = assessment.sources.clone();
@@ -359,6 +366,7 @@ pub fn run(
             None => emit(io.stdout, &bytes, problems),
         }
     }
+    progress.finish(io.stderr);
     if !skipped.is_empty() {
         problems.push(
             Problem::warning(

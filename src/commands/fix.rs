@@ -43,6 +43,8 @@ fn assess_inputs(
         problems,
     );
     let jobs = crate::commands::worker_count(args.jobs);
+    // Fix writes scripts; its assessment is quiet (the scripts are the output).
+    let progress = std::sync::Arc::new(crate::progress::Progress::hidden());
     let opts = AssessOptions {
         inputs: args.inputs.iter().chain(&args.agents).cloned().collect(),
         history: Vec::new(),
@@ -54,6 +56,8 @@ fn assess_inputs(
         timeout,
         max_file_bytes: crate::load::MAX_FILE_BYTES,
         gates: Gates::default(),
+        progress: progress.clone(),
+        backend: crate::policy::engine::Backend::default(),
     };
     let assessment = assess::assess(opts, std::mem::take(sources), std::mem::take(problems));
     let report = assessment.report();

@@ -1,0 +1,203 @@
+//! Stage reporting for long runs: a progress bar on an interactive terminal, and stage
+//! timings on request (`POSTURE_TIMINGS=1`, for benchmarks).
+//!
+//! The bar appears only once a run has taken about a second (short runs stay quiet), only
+//! when stderr is a terminal, and never when `CI` is set: CI logs capture a pseudo-terminal
+//! on some runners, and a redrawn bar there is noise in every line.
+
+use std::io::Write;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+/// How long a run goes before the bar is shown.
+const SHOW_AFTER: Duration = Duration::from_millis(1000);
+
+/// Progress of one command. Cheap to call from worker threads.
+pub struct Progress {
+    bar: Option<ProgressBar>,
+    timings: bool,
+    started: Instant,
+    state: Mutex<StageState>,
+}
+
+struct StageState {
+    name: &'static str,
+    started: Instant,
+    shown: bool,
+    /// Finished stages and their durations, for the timings line.
+    done: Vec<(&'static str, Duration)>,
+    /// Extra timing lines.
+    notes: Vec<String>,
+}
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Progress")
+    }
+}
+
+impl Default for Progress {
+    fn default() -> Self {
+        Self::hidden()
+    }
+}
+
+impl Progress {
+    /// Reports nothing (tests, library use, non-terminal stderr).
+    pub fn hidden() -> Self {
+        Self::build(false, false)
+    }
+
+    /// A bar when `stderr_tty` and not in CI and not `quiet`; timings when
+    /// `POSTURE_TIMINGS` is set to something other than `0`.
+    pub fn for_terminal(stderr_tty: bool, quiet: bool) -> Self {
+        let in_ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false");
+        let timings =
+            std::env::var_os("POSTURE_TIMINGS").is_some_and(|v| !v.is_empty() && v != "0");
+        Self::build(stderr_tty && !quiet && !in_ci, timings)
+    }
+
+    fn build(bar: bool, timings: bool) -> Self {
+        let bar = bar.then(|| {
+            // Hidden until the run has lasted SHOW_AFTER; see `tick`.
+            let b = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
+            if let Ok(style) = ProgressStyle::with_template(
+                "{spinner} {prefix:>9} {wide_bar} {human_pos}/{human_len} {msg} ({per_sec}, {elapsed})",
+            ) {
+                b.set_style(style);
+            }
+            b
+        });
+        let now = Instant::now();
+        Self {
+            bar,
+            timings,
+            started: now,
+            state: Mutex::new(StageState {
+                name: "start",
+                started: now,
+                shown: false,
+                done: Vec::new(),
+                notes: Vec::new(),
+            }),
+        }
+    }
+
+    /// Starts a stage of `total` units (0: unknown), ending the previous one.
+    pub fn stage(&self, name: &'static str, total: u64, unit: &'static str) {
+        let now = Instant::now();
+        if let Ok(mut s) = self.state.lock() {
+            let elapsed = now.duration_since(s.started);
+            let prev = s.name;
+            if prev != "start" {
+                s.done.push((prev, elapsed));
+            }
+            s.name = name;
+            s.started = now;
+        }
+        if let Some(b) = &self.bar {
+            b.set_prefix(name);
+            b.set_message(unit);
+            b.set_position(0);
+            if total > 0 {
+                b.set_length(total);
+            } else {
+                b.unset_length();
+            }
+            b.reset_eta();
+        }
+        self.tick();
+    }
+
+    /// Adds `n` units to the current stage.
+    pub fn inc(&self, n: u64) {
+        if let Some(b) = &self.bar {
+            b.inc(n);
+        }
+        self.tick();
+    }
+
+    fn tick(&self) {
+        let Some(b) = &self.bar else { return };
+        if self.started.elapsed() < SHOW_AFTER {
+            return;
+        }
+        if let Ok(mut s) = self.state.lock() {
+            if !s.shown {
+                s.shown = true;
+                b.set_draw_target(ProgressDrawTarget::stderr());
+                b.enable_steady_tick(Duration::from_millis(120));
+            }
+        }
+    }
+
+    /// Records a line for the timings output (per-policy times and the like).
+    pub fn note(&self, line: String) {
+        if let Ok(mut s) = self.state.lock() {
+            s.notes.push(line);
+        }
+    }
+
+    /// Ends the last stage, clears the bar and writes the timings if asked for.
+    pub fn finish(&self, stderr: &mut dyn Write) {
+        if let Some(b) = &self.bar {
+            b.finish_and_clear();
+        }
+        let Ok(mut s) = self.state.lock() else { return };
+        let now = Instant::now();
+        let elapsed = now.duration_since(s.started);
+        let last = s.name;
+        if last != "start" {
+            s.done.push((last, elapsed));
+            s.name = "start";
+        }
+        if self.timings {
+            s.notes.sort();
+            for n in &s.notes {
+                let _ = writeln!(stderr, "timings: {n}");
+            }
+            let parts: Vec<String> = s
+                .done
+                .iter()
+                .map(|(n, d)| format!("{n} {:.3}", d.as_secs_f64()))
+                .collect();
+            // One line, space-separated, so a benchmark script can parse it.
+            let _ = writeln!(
+                stderr,
+                "timings: {} total {:.3}",
+                parts.join(" "),
+                self.started.elapsed().as_secs_f64()
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timings_name_every_stage_in_order() {
+        let p = Progress::build(false, true);
+        p.stage("load", 0, "resources");
+        p.stage("evaluate", 10, "resources");
+        p.inc(10);
+        let mut out = Vec::new();
+        p.finish(&mut out);
+        let line = String::from_utf8(out).unwrap_or_default();
+        assert!(line.starts_with("timings: load "), "{line}");
+        assert!(line.contains(" evaluate "), "{line}");
+        assert!(line.contains(" total "), "{line}");
+    }
+
+    #[test]
+    fn hidden_progress_writes_nothing() {
+        let p = Progress::hidden();
+        p.stage("load", 0, "resources");
+        let mut out = Vec::new();
+        p.finish(&mut out);
+        assert!(out.is_empty());
+    }
+}
