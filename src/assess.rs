@@ -191,6 +191,8 @@ pub fn assess(opts: AssessOptions, mut sources: SourceMap, mut problems: Problem
         jobs: opts.jobs,
         parameters,
     };
+    progress.stage("shared", 0, "tables");
+    engine.share_tables(&catalog, &selected, &inventory.resources, &values, &eval);
     let outcomes = engine.evaluate(
         &catalog,
         &selected,
@@ -306,6 +308,8 @@ pub fn assess(opts: AssessOptions, mut sources: SourceMap, mut problems: Problem
     };
     let score = score::compute(&model, &entries);
     let gains = score::recommendation_gains(&model, &entries);
+    // Freeing a large estate's engine values takes seconds; nothing waits for it.
+    crate::drop_later((engine, values));
 
     Assessment {
         sources,

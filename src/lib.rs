@@ -35,6 +35,17 @@ pub mod suggest;
 pub mod time;
 
 pub use exit::ExitStatus;
+
+/// Drops `value` on a background thread. Freeing a large estate (hundreds of thousands of
+/// small allocations) takes seconds that the user should not wait for; the process may
+/// exit before the thread is done, which is fine: the memory goes back to the OS anyway.
+pub fn drop_later<T: Send + 'static>(value: T) {
+    // Without a thread (resource limits) the closure, and the value with it, is dropped
+    // here: slower, never wrong.
+    let _ = std::thread::Builder::new()
+        .name("posture-drop".into())
+        .spawn(move || drop(value));
+}
 pub mod baseline;
 pub mod bench;
 pub mod estate;

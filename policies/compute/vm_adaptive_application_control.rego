@@ -76,8 +76,6 @@ _configured_vms contains m.vm if {
 	_configured(m)
 }
 
-_member_vms contains m.vm if some m in _memberships
-
 deny contains {"resource": vm.id, "message": msg} if {
 	some vm in input.resources
 	not _unsupported(vm)
@@ -85,10 +83,44 @@ deny contains {"resource": vm.id, "message": msg} if {
 	msg := _message(_mine(vm))
 }
 
-# The VM's memberships; only read for unhealthy VMs that are in some group.
-_mine(vm) := [m | some m in _memberships; m.vm == lower(vm.id)] if lower(vm.id) in _member_vms
+# The VM's memberships, in _memberships order. A scan of every membership per VM would be
+# quadratic, and Rego has no group-by (the RVM does not support a multi-value rule keyed by
+# VM), so memberships are sorted by VM once and each VM's run of positions is looked up.
+_mine(vm) := [pair[1] |
+	some j in numbers.range(_first[id], _last[id])
+	pair := _by_vm[j]
+] if {
+	id := lower(vm.id)
+	_first[id] >= 0
+} else := []
 
-else := []
+_by_vm := sort([[m.vm, m] | some m in _memberships])
+
+_first := {vm: i |
+	some i, pair in _by_vm
+	vm := pair[0]
+	_run_starts(i, vm)
+}
+
+_last := {vm: i |
+	some i, pair in _by_vm
+	vm := pair[0]
+	_run_ends(i, vm)
+}
+
+_run_starts(i, _) if i == 0
+
+_run_starts(i, vm) if {
+	i > 0
+	_by_vm[i - 1][0] != vm
+}
+
+_run_ends(i, _) if i == count(_by_vm) - 1
+
+_run_ends(i, vm) if {
+	i < count(_by_vm) - 1
+	_by_vm[i + 1][0] != vm
+}
 
 _message(ms) := "the VM is in no adaptive application control group" if count(ms) == 0
 

@@ -21,6 +21,25 @@ rules(nsg) := {normalise(r, false) | some r in rule_list(nsg, "securityRules")} 
 	some r in rule_list(nsg, "defaultSecurityRules")
 }
 
+# internet_rules(nsg) is the subset of rules(nsg) that can decide Internet traffic: inbound
+# rules with an Internet source. Only these matter to open_rule and
+# other_exposures, and picking them from the raw rules first skips normalising (parsing the
+# port ranges of) the internal rules that make up most large NSGs.
+internet_rules(nsg) := {normalise(r, false) |
+	some r in rule_list(nsg, "securityRules")
+	_maybe_internet(r)
+} | {normalise(r, true) |
+	some r in rule_list(nsg, "defaultSecurityRules")
+	_maybe_internet(r)
+}
+
+_maybe_internet(r) if {
+	p := util.props(r)
+	util.lc(object.get(p, "direction", "")) == "inbound"
+	some s in prefixes(p)
+	internet_prefix(s)
+}
+
 rule_list(nsg, field) := [r | some r in util.list(object.get(util.props(nsg), field, [])); is_object(r)]
 
 normalise(r, is_default) := {
@@ -90,7 +109,7 @@ open_rule(rs, proto, port) := sort(allowing)[0] if {
 # (22, 3389, 5985, 5986 over TCP) the NSG lets in from the Internet, rule being the
 # normalised rule that opens the port.
 open_management_ports(nsg) := {[p, r] |
-	rs := rules(nsg)
+	rs := internet_rules(nsg)
 	some p, _ in ports.management
 	r := open_rule(rs, "tcp", p)
 }
@@ -131,7 +150,7 @@ other_exposures(rs, rule) := {sprintf("%d/%s", [p, proto]) |
 # open_other_ports(nsg) is the set of {rule, exposures} for every rule of the NSG that
 # effectively opens a port other than 80, 443 and the management ports to the Internet.
 open_other_ports(nsg) := {{"rule": r, "exposures": sort(e)} |
-	rs := rules(nsg)
+	rs := internet_rules(nsg)
 	some r in rs
 	e := other_exposures(rs, r)
 	count(e) > 0
@@ -211,8 +230,17 @@ vm_management_findings(vm) := {{"nsg": util.resource(id), "via": vias, "rule": f
 	some f in nsg_management_findings[id]
 }
 
-# nsg_management_findings[id] is management_findings of every NSG of the inventory, by
-# lower-cased id: computed once per evaluation and shared by all the VMs behind an NSG.
-nsg_management_findings[id] := management_findings(nsg) if {
+# nsg_management_findings is management_findings of every NSG of the inventory, by
+# lower-cased id, shared by all the VMs behind an NSG. posture computes this table once per
+# assessment for every policy and passes it as data.posture.shared.nsg_management_findings;
+# without it (unit tests, other hosts) it is computed here, with the same result.
+nsg_management_findings := data.posture.shared.nsg_management_findings if {
+	data.posture.shared.nsg_management_findings
+} else := {id: management_findings(nsg) |
 	some id, nsg in util.of_type("Microsoft.Network/networkSecurityGroups")
 }
+
+# nsg_management(nsg) is management_findings(nsg), from the shared table when posture gave one.
+nsg_management(nsg) := data.posture.shared.nsg_management_findings[lower(nsg.id)] if {
+	data.posture.shared.nsg_management_findings
+} else := management_findings(nsg)

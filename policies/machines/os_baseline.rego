@@ -182,21 +182,24 @@ applicable contains r.id if {
 	agent.has_agent(r)
 }
 
-deny contains {"resource": r.id, "message": sprintf("[%s] %s", [rule.id, res.msg])} if {
+# Every rule checked once per machine: deny and unknown both read it (posture evaluates
+# them in one query, so this is computed once).
+_outcomes contains [r.id, rule.id, res] if {
 	some r in input.resources
 	agent.has_agent(r)
 	some rule in _rules
 	rule.os == agent.family(r)
 	res := _check(r, rule)
+	res.state != "pass"
+}
+
+deny contains {"resource": id, "message": sprintf("[%s] %s", [rule_id, res.msg])} if {
+	some [id, rule_id, res] in _outcomes
 	res.state == "fail"
 }
 
-unknown contains {"resource": r.id, "message": sprintf("[%s] unknown: %s", [rule.id, res.msg])} if {
-	some r in input.resources
-	agent.has_agent(r)
-	some rule in _rules
-	rule.os == agent.family(r)
-	res := _check(r, rule)
+unknown contains {"resource": id, "message": sprintf("[%s] unknown: %s", [rule_id, res.msg])} if {
+	some [id, rule_id, res] in _outcomes
 	res.state == "unknown"
 }
 

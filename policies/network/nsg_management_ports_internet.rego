@@ -37,7 +37,7 @@ import data.posture.lib.ports
 
 deny contains {"resource": nsg.id, "message": msg, "fix": {"rule": f.rule.name}} if {
 	some nsg in input.resources
-	some f in net.management_findings(nsg)
+	some f in net.nsg_management(nsg)
 	names := concat(", ", [ports.port_name(p) | some p in f.ports])
 	msg := sprintf("inbound rule %s allows management %s %s from the Internet", [net.describe_rule(f.rule), _port_word(f.ports), names])
 }

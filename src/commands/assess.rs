@@ -381,10 +381,12 @@ pub fn run(
             ),
         );
     }
+    let code = report.gate.exit_code;
+    crate::drop_later((assessment, report));
     if problems.has_errors() {
         return ExitStatus::Error;
     }
-    match report.gate.exit_code {
+    match code {
         0 => ExitStatus::Success,
         1 => ExitStatus::GateFailed,
         _ => ExitStatus::Error,

@@ -194,6 +194,137 @@ impl PolicyEngine {
             .map_err(|e| e.to_string())
     }
 
+    /// Computes the library's shared tables (see [`SHARED_TABLES`]) once, on `jobs`
+    /// threads, and gives them to policies as `data.posture.shared`. A table whose library
+    /// function is missing or fails is left out: the library then computes it per policy,
+    /// and any error surfaces there with its position.
+    pub fn share_tables(
+        &mut self,
+        catalog: &Catalog,
+        selected: &[usize],
+        resources: &[Resource],
+        values: &[regorus::Value],
+        opts: &EvalOptions,
+    ) {
+        let mut shared: BTreeMap<regorus::Value, regorus::Value> = BTreeMap::new();
+        for table in SHARED_TABLES {
+            let provided = catalog.modules.iter().enumerate().any(|(i, m)| {
+                m.kind == ModuleKind::Library
+                    && m.package == table.package
+                    && !self.failed.contains(&i)
+            });
+            let members: Vec<usize> = resources
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.kind_key == table.kind)
+                .map(|(i, _)| i)
+                .collect();
+            // Only when a policy that runs imports the library (disabled ones cost nothing).
+            let import = format!("data.{}", table.package);
+            let wanted = selected.iter().any(|&pi| {
+                catalog
+                    .policies
+                    .get(pi)
+                    .and_then(|p| catalog.module_of(p))
+                    .is_some_and(|m| m.text.contains(import.as_str()))
+            });
+            if !provided || !wanted || members.is_empty() {
+                continue;
+            }
+            if let Some(t) = self.table(table, &members, resources, values, opts) {
+                shared.insert(regorus::Value::from(table.name), t);
+            }
+        }
+        if shared.is_empty() {
+            return;
+        }
+        let mut posture = BTreeMap::new();
+        posture.insert(regorus::Value::from("shared"), regorus::Value::from(shared));
+        let mut data = BTreeMap::new();
+        data.insert(
+            regorus::Value::from("posture"),
+            regorus::Value::from(posture),
+        );
+        // A failure only means policies compute the table themselves.
+        let _ = self.engine.add_data(regorus::Value::from(data));
+    }
+
+    /// One table: the function applied to every member, the members split across threads.
+    fn table(
+        &self,
+        table: &SharedTable,
+        members: &[usize],
+        resources: &[Resource],
+        values: &[regorus::Value],
+        opts: &EvalOptions,
+    ) -> Option<regorus::Value> {
+        let module = format!(
+            "package posture.shared_table\n\nrows := [[i, data.{}.{}(r)] | some i, r in input.resources]\n",
+            table.package, table.function
+        );
+        let chunk = members.len().div_ceil(opts.jobs.max(1)).max(1);
+        let parts: Vec<Option<Vec<(usize, regorus::Value)>>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = members
+                .chunks(chunk)
+                .map(|part| {
+                    let module = module.clone();
+                    scope.spawn(move || {
+                        let mut engine = self.engine.clone();
+                        engine
+                            .add_policy("posture-shared-table.rego".into(), module)
+                            .ok()?;
+                        let input: Vec<regorus::Value> = part
+                            .iter()
+                            .filter_map(|&i| values.get(i).cloned())
+                            .collect();
+                        let mut obj = BTreeMap::new();
+                        obj.insert(
+                            regorus::Value::from("resources"),
+                            regorus::Value::from(input),
+                        );
+                        let input = regorus::Value::from(obj);
+                        let entry = "data.posture.shared_table.rows";
+                        let rows = match opts.backend {
+                            Backend::Rvm => {
+                                rvm_eval(&mut engine, entry, input.clone(), opts.timeout).ok()
+                            }
+                            Backend::Interpreter => None,
+                        };
+                        let rows = match rows {
+                            Some(r) => r,
+                            None => {
+                                engine.set_input(input);
+                                if let Some(t) = timer(opts.timeout) {
+                                    engine.set_execution_timer_config(t);
+                                }
+                                engine.eval_rule(entry.to_string()).ok()?
+                            }
+                        };
+                        let mut out = Vec::new();
+                        for row in rows.as_array().ok()?.iter() {
+                            let pair = row.as_array().ok()?;
+                            let at = usize::try_from(pair.first()?.as_u64().ok()?).ok()?;
+                            out.push((*part.get(at)?, pair.get(1)?.clone()));
+                        }
+                        Some(out)
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().ok().flatten())
+                .collect()
+        });
+        let mut rows = BTreeMap::new();
+        for part in parts {
+            for (i, v) in part? {
+                let r = resources.get(i)?;
+                rows.insert(regorus::Value::from(r.key.as_str()), v);
+            }
+        }
+        Some(regorus::Value::from(rows))
+    }
+
     /// Evaluates the given policies (indices into `catalog.policies`). `values` are the
     /// resources converted once to engine values, parallel to `resources`.
     pub fn evaluate(
@@ -313,15 +444,13 @@ impl PolicyEngine {
             Err((_, msg)) => return fail(format!("policy `{id}` did not load: {msg}")),
         };
         let input = regorus::Value::from(input);
-        let rules = Rules {
-            deny: format!("data.{}.deny", module.package),
-            applicable: policy
-                .has_applicable
-                .then(|| format!("data.{}.applicable", module.package)),
-            unknown: policy
-                .has_unknown
-                .then(|| format!("data.{}.unknown", module.package)),
-        };
+        let rules = Rules::new(&module.package, policy.has_applicable, policy.has_unknown);
+        if let Err(e) = engine.add_policy(
+            format!("posture-results/{id}.rego"),
+            rules.module(&module.package),
+        ) {
+            return fail(format!("policy `{id}` did not load: {e}"));
+        }
         let compiled = match opts.backend {
             Backend::Rvm => run_rvm(&mut engine, &rules, input.clone(), opts.timeout),
             Backend::Interpreter => Err(RvmError::Fallback),
@@ -510,23 +639,83 @@ pub fn subscription_key(key: &str) -> Option<&str> {
     key.get(..("/subscriptions/".len() + id_len))
 }
 
-/// The rules one policy is asked for.
-struct Rules {
-    deny: String,
-    applicable: Option<String>,
-    unknown: Option<String>,
+/// A library table worth computing once per assessment rather than once per policy: the
+/// library function applied to every resource of one type, by lower-cased id. The library
+/// reads `data.posture.shared.<name>` when present and computes the same table itself
+/// otherwise (policy unit tests, other hosts); the verdict-equality test compares both.
+pub struct SharedTable {
+    /// Key under `data.posture.shared`.
+    pub name: &'static str,
+    /// Lower-cased resource type.
+    pub kind: &'static str,
+    /// Package of the library function.
+    pub package: &'static str,
+    /// The function of one resource.
+    pub function: &'static str,
 }
 
+/// The shared tables. NSG rule evaluation is the costliest logic of the library and four
+/// policies need it for every NSG.
+pub const SHARED_TABLES: &[SharedTable] = &[SharedTable {
+    name: "nsg_management_findings",
+    kind: "microsoft.network/networksecuritygroups",
+    package: "posture.lib.net",
+    function: "management_findings",
+}];
+
+/// The rules one policy is asked for, gathered into one generated rule of the policy's
+/// package: one evaluation then answers them all, so what `deny`, `applicable` and `unknown`
+/// share (a partial rule over every NSG, say) is computed once, not once per rule.
+struct Rules {
+    entry: String,
+    applicable: bool,
+    unknown: bool,
+}
+
+/// The generated rule's name. A policy that defines it too fails with a rule conflict.
+const RESULTS_RULE: &str = "__posture_results";
+
 impl Rules {
-    /// Runs `deny`, then the optional rules, stopping at the first error.
+    fn new(package: &str, applicable: bool, unknown: bool) -> Self {
+        Self {
+            entry: format!("data.{package}.{RESULTS_RULE}"),
+            applicable,
+            unknown,
+        }
+    }
+
+    /// The module that defines the combined rule. Comprehensions, because regorus leaves a
+    /// multi-value rule without values undefined, which would make the whole object so.
+    fn module(&self, package: &str) -> String {
+        let mut fields = vec!["\"deny\": [x | some x in deny]"];
+        if self.applicable {
+            fields.push("\"applicable\": [x | some x in applicable]");
+        }
+        if self.unknown {
+            fields.push("\"unknown\": [x | some x in unknown]");
+        }
+        format!(
+            "package {package}\n\n{RESULTS_RULE} := {{{}}}\n",
+            fields.join(", ")
+        )
+    }
+
+    /// Runs the combined rule and splits its value.
     fn values<E>(
         &self,
         mut run: impl FnMut(&str) -> Result<regorus::Value, E>,
     ) -> Result<RuleValues, E> {
+        let all = run(&self.entry)?;
+        let field = |name: &str| {
+            all.as_object()
+                .ok()
+                .and_then(|o| o.get(&regorus::Value::from(name)).cloned())
+                .unwrap_or(regorus::Value::Undefined)
+        };
         Ok(RuleValues {
-            deny: run(&self.deny)?,
-            applicable: self.applicable.as_deref().map(&mut run).transpose()?,
-            unknown: self.unknown.as_deref().map(&mut run).transpose()?,
+            deny: field("deny"),
+            applicable: self.applicable.then(|| field("applicable")),
+            unknown: self.unknown.then(|| field("unknown")),
         })
     }
 }
@@ -568,13 +757,21 @@ fn run_rvm(
     input: regorus::Value,
     limit: Duration,
 ) -> Result<RuleValues, RvmError> {
+    rules.values(|entry| rvm_eval(engine, entry, input.clone(), limit))
+}
+
+/// Compiles one rule to bytecode and runs it on a fresh VM.
+fn rvm_eval(
+    engine: &mut regorus::Engine,
+    entry: &str,
+    input: regorus::Value,
+    limit: Duration,
+) -> Result<regorus::Value, RvmError> {
     use regorus::languages::rego::compiler::Compiler;
     use regorus::rvm::vm::RegoVM;
-    let mut entry_points: Vec<&str> = vec![rules.deny.as_str()];
-    entry_points.extend(rules.applicable.as_deref());
-    entry_points.extend(rules.unknown.as_deref());
+    let entry_points = [entry];
     let policy = engine
-        .compile_with_entrypoint(&rules.deny.as_str().into())
+        .compile_with_entrypoint(&entry.into())
         .map_err(|_| RvmError::Fallback)?;
     let program =
         Compiler::compile_from_policy(&policy, &entry_points).map_err(|_| RvmError::Fallback)?;
@@ -589,7 +786,7 @@ fn run_rvm(
     vm.set_data(engine.get_data())
         .map_err(|_| RvmError::Fallback)?;
     vm.set_input(input);
-    let run = |name: &str| match vm.execute_entry_point_by_name(name) {
+    match vm.execute_entry_point_by_name(entry) {
         Ok(v) => Ok(v),
         Err(e) => {
             let text = e.to_string();
@@ -599,8 +796,7 @@ fn run_rvm(
                 Err(RvmError::Fallback)
             }
         }
-    };
-    rules.values(run)
+    }
 }
 
 /// Evaluates the policy's rules with the interpreter.

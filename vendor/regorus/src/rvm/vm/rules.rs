@@ -229,16 +229,17 @@ impl RegoVM {
             });
         }
 
-        let rule_info = self
-            .program
+        // posture patch: borrow the rule's info from a cheap clone of the Arc'd program
+        // instead of deep-cloning it (name, vectors) on every rule and function call.
+        let program = self.program.clone();
+        let rule_info = program
             .rule_infos
             .get(rule_idx)
             .ok_or(VmError::RuleInfoMissing {
                 index: rule_index,
                 pc: self.pc,
-                available: self.program.rule_infos.len(),
-            })?
-            .clone();
+                available: program.rule_infos.len(),
+            })?;
 
         let is_function_rule = rule_info.function_info.is_some();
 
@@ -396,16 +397,17 @@ impl RegoVM {
             });
         }
 
-        let rule_info = self
-            .program
+        // posture patch: borrow the rule's info from a cheap clone of the Arc'd program
+        // instead of deep-cloning it (name, vectors) on every rule and function call.
+        let program = self.program.clone();
+        let rule_info = program
             .rule_infos
             .get(rule_idx)
             .ok_or(VmError::RuleInfoMissing {
                 index: rule_index,
                 pc: self.pc,
-                available: self.program.rule_infos.len(),
-            })?
-            .clone();
+                available: program.rule_infos.len(),
+            })?;
 
         let is_function_rule = rule_info.function_info.is_some();
 
@@ -745,16 +747,17 @@ impl RegoVM {
         } = frame_data;
 
         let rule_idx = usize::from(rule_index);
-        let rule_info = self
-            .program
+        // posture patch: borrow the rule's info from a cheap clone of the Arc'd program
+        // instead of deep-cloning it (name, vectors) on every rule and function call.
+        let program = self.program.clone();
+        let rule_info = program
             .rule_infos
             .get(rule_idx)
             .ok_or(VmError::RuleInfoMissing {
                 index: rule_index,
                 pc: self.pc,
-                available: self.program.rule_infos.len(),
-            })?
-            .clone();
+                available: program.rule_infos.len(),
+            })?;
 
         let result_from_rule = if rule_failed_due_to_inconsistency {
             Value::Undefined
