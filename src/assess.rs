@@ -125,6 +125,7 @@ pub fn assess(opts: AssessOptions, mut sources: SourceMap, mut problems: Problem
     progress.stage("load", 0, "resources");
     let load_options = load::LoadOptions {
         max_file_bytes: opts.max_file_bytes,
+        jobs: opts.jobs,
     };
     let (mut inventory, _configs) =
         load::load_inventory_with(&opts.inputs, &load_options, &mut sources, &mut problems);
@@ -169,7 +170,7 @@ pub fn assess(opts: AssessOptions, mut sources: SourceMap, mut problems: Problem
     let values: Vec<regorus::Value> = inventory
         .resources
         .iter()
-        .map(|r| regorus::Value::from(r.value.clone()))
+        .map(|r| r.value.clone())
         .collect();
     if let Err(e) = engine.set_resources(&inventory.resources, &values) {
         problems.push(Problem::error(
@@ -487,11 +488,11 @@ fn find_exemption(list: &[Exemption], policy: &str, r: &Resource, now: &str) -> 
                         .is_some_and(|x| x.eq_ignore_ascii_case(g))
                 }))
             && e.tags.iter().all(|(k, v)| {
-                r.value
-                    .get("tags")
-                    .and_then(|t| t.get(k))
-                    .and_then(Value::as_str)
-                    .is_some_and(|x| x == v)
+                r.field("tags")
+                    .and_then(|t| t.as_object().ok())
+                    .and_then(|t| t.get(&regorus::Value::from(k.as_str())))
+                    .and_then(|x| x.as_string().ok())
+                    .is_some_and(|x| x.as_ref() == v.as_str())
             })
     })
 }
@@ -692,11 +693,9 @@ impl Assessment {
                     baseline: None,
                 });
             }
-            resources.sort_by(|a, b| {
-                state_rank(&a.state)
-                    .cmp(&state_rank(&b.state))
-                    .then_with(|| a.id.to_ascii_lowercase().cmp(&b.id.to_ascii_lowercase()))
-            });
+            // Keys computed once per row (stable sort): lower-casing inside the comparison
+            // allocated two strings per comparison, millions on a large estate.
+            resources.sort_by_cached_key(|a| (state_rank(&a.state), a.id.to_ascii_lowercase()));
             recommendations.push(report::Recommendation {
                 id: p.meta.id.clone(),
                 title: p.meta.title.clone(),
@@ -815,9 +814,7 @@ impl Assessment {
 
 /// A resource's `name`, else the last segment of its id.
 fn resource_name(r: &Resource) -> String {
-    r.value
-        .get("name")
-        .and_then(Value::as_str)
+    r.str_field("name")
         .map(str::to_string)
         .unwrap_or_else(|| r.id.rsplit('/').next().unwrap_or(&r.id).to_string())
 }

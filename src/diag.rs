@@ -294,6 +294,11 @@ impl Problems {
         v
     }
 
+    /// Every problem, in the order recorded.
+    pub fn into_vec(self) -> Vec<Problem> {
+        self.items
+    }
+
     /// True when nothing was recorded.
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()

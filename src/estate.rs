@@ -174,8 +174,11 @@ pub fn attach(
             let Some(r) = inv.resources.get_mut(i) else {
                 continue;
             };
-            if let Some(obj) = r.value.as_object_mut() {
-                obj.insert("agent".into(), s.value.clone());
+            if let Ok(obj) = r.value.as_object_mut() {
+                obj.insert(
+                    regorus::Value::from("agent"),
+                    regorus::Value::from(s.value.clone()),
+                );
             }
             r.key.clone()
         } else {
@@ -304,7 +307,7 @@ fn machine_resource(s: &Snapshot, index: &BTreeMap<String, usize>, added: &[Reso
         kind_key: HYBRID_MACHINE_TYPE.to_ascii_lowercase(),
         subscription_id: sub,
         resource_group: rg,
-        value,
+        value: regorus::Value::from(value),
         origin: s.origin.clone(),
     }
 }

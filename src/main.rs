@@ -12,6 +12,11 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+// The estate is hundreds of thousands of small, short-lived allocations (parse trees,
+// engine values); glibc's allocator spends seconds consolidating their free lists.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let default_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {

@@ -35,10 +35,32 @@ pub struct Resource {
     pub subscription_id: Option<String>,
     /// From the document, else derived from the id.
     pub resource_group: Option<String>,
-    /// The whole object, with `subscriptionId` and `resourceGroup` filled in when derivable.
-    pub value: serde_json::Value,
+    /// The whole object, with `subscriptionId` and `resourceGroup` filled in when derivable,
+    /// as the engine's value: the one tree of the resource kept after loading (policies get
+    /// it without a copy).
+    pub value: regorus::Value,
     /// Where it came from.
     pub origin: Origin,
+}
+
+impl Resource {
+    /// A top-level field of the resource.
+    pub fn field(&self, name: &str) -> Option<&regorus::Value> {
+        self.value
+            .as_object()
+            .ok()?
+            .get(&regorus::Value::from(name))
+    }
+
+    /// A top-level string field.
+    pub fn str_field(&self, name: &str) -> Option<&str> {
+        self.field(name)?.as_string().ok().map(|s| s.as_ref())
+    }
+
+    /// The resource as JSON, for the few places that work on JSON.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::to_value(&self.value).unwrap_or(serde_json::Value::Null)
+    }
 }
 
 /// A file that fed the assessment.

@@ -36,8 +36,16 @@ internet_rules(nsg) := {normalise(r, false) |
 _maybe_internet(r) if {
 	p := util.props(r)
 	util.lc(object.get(p, "direction", "")) == "inbound"
-	some s in prefixes(p)
-	internet_prefix(s)
+	_internet_source(p)
+}
+
+# _internet_source(p) is `some s in prefixes(p); internet_prefix(s)` without building the
+# set: this runs for every rule of every NSG.
+_internet_source(p) if {
+	some field in ["sourceAddressPrefix", "sourceAddressPrefixes"]
+	some item in util.list(object.get(p, field, null))
+	some s in ports.pieces(item)
+	internet_prefix(util.lc(s))
 }
 
 rule_list(nsg, field) := [r | some r in util.list(object.get(util.props(nsg), field, [])); is_object(r)]

@@ -67,7 +67,7 @@ pub fn machines_input(machines: &[Machine], inventory: &Inventory) -> Json {
                 .and_then(|i| inventory.resources.get(i));
             json!({
                 "id": r.map_or_else(|| m.resource.clone(), |r| r.id.clone()),
-                "name": r.and_then(|r| r.value.get("name")).cloned().unwrap_or(Json::Null),
+                "name": r.and_then(|r| r.field("name")).map_or(Json::Null, crate::policy::engine::to_json),
                 "type": r.map(|r| r.kind.clone()),
                 "hostname": m.hostname,
                 "collectedAt": m.collected_at,

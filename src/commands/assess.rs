@@ -323,6 +323,7 @@ pub fn run(
     if args.github_annotations {
         emit(io.stdout, github_annotations(&report).as_bytes(), problems);
     }
+    progress.stage("write", 0, "");
     let untrusted = problems.has_errors();
     let mut skipped = Vec::new();
     for t in &targets {

@@ -84,15 +84,34 @@ pub fn load_inventory_with(
     let mut by_key: BTreeMap<String, Resource> = BTreeMap::new();
     let mut snapshots = Vec::new();
     let mut spans = SpanCache::default();
+    let mut read = Vec::new();
     for d in &found {
-        let Some((id, sha256)) = read_source(d, opts, sources, problems) else {
+        if let Some((id, sha256)) = read_source(d, opts, sources, problems) {
+            formats.insert(id, d.format);
+            if let Some(file) = sources.get(id).cloned() {
+                read.push((d, id, sha256, file));
+            }
+        }
+    }
+    // Files are parsed and checked on `jobs` threads, then merged in discovery order, so
+    // the result (and which duplicate wins) does not depend on the thread count.
+    let parsed = parallel_map(&read, opts.jobs, |(d, id, _, file)| {
+        let mut local = Problems::default();
+        let (resources, found) = file_resources(file, *id, d.format, &mut local);
+        (resources, found, local)
+    });
+    for ((d, _, sha256, file), parsed) in read.into_iter().zip(parsed) {
+        let Some((resources, found, local)) = parsed else {
+            problems.push(
+                Problem::error(
+                    codes::INTERNAL,
+                    "this file could not be read (a worker thread stopped)",
+                )
+                .in_file(file.path.clone()),
+            );
             continue;
         };
-        formats.insert(id, d.format);
-        let Some(file) = sources.get(id).cloned() else {
-            continue;
-        };
-        let (resources, found) = file_resources(&file, id, d.format, problems);
+        problems.extend(local.into_vec());
         let kind = if resources.is_empty() && !found.is_empty() {
             "agent-snapshot"
         } else {
@@ -144,6 +163,46 @@ pub fn load_inventory_with(
         snapshots,
     };
     (inventory, configs)
+}
+
+/// `f` over `items` on up to `jobs` scoped threads, results in item order; `None` for an
+/// item whose worker died (a bug: the caller reports it rather than lose the item quietly).
+fn parallel_map<T: Sync, R: Send>(
+    items: &[T],
+    jobs: usize,
+    f: impl Fn(&T) -> R + Sync,
+) -> Vec<Option<R>> {
+    let jobs = jobs.clamp(1, items.len().max(1));
+    if jobs == 1 {
+        return items.iter().map(|x| Some(f(x))).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let done: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..jobs)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut out = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(item) = items.get(i) else { break };
+                        out.push((i, f(item)));
+                    }
+                    out
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_default())
+            .collect()
+    });
+    let mut results: Vec<Option<R>> = items.iter().map(|_| None).collect();
+    for (i, r) in done {
+        if let Some(slot) = results.get_mut(i) {
+            *slot = Some(r);
+        }
+    }
+    results
 }
 
 /// `file:line:col` of a resource, for messages.
@@ -381,7 +440,8 @@ fn resource(
         kind,
         subscription_id,
         resource_group,
-        value,
+        // Moved, not copied: the JSON tree is dropped here, one resource at a time.
+        value: regorus::Value::from(value),
         origin: Origin { source, pointer },
     })
 }

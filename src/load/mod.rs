@@ -66,6 +66,8 @@ pub mod codes {
     pub const SCHEMA: &str = "posture::load::schema";
     /// Warning: two resources share a (case-insensitive) id; the later one is used.
     pub const DUPLICATE_ID: &str = "posture::load::duplicate_id";
+    /// A bug in posture stopped the reading of a file (never expected; the run fails).
+    pub const INTERNAL: &str = "posture::load::internal";
 }
 
 /// The syntax of an input file.
@@ -133,12 +135,15 @@ pub struct Discovered {
 pub struct LoadOptions {
     /// Files larger than this many bytes are refused.
     pub max_file_bytes: u64,
+    /// Threads parsing files (at least 1); the result does not depend on it.
+    pub jobs: usize,
 }
 
 impl Default for LoadOptions {
     fn default() -> Self {
         Self {
             max_file_bytes: MAX_FILE_BYTES,
+            jobs: 1,
         }
     }
 }

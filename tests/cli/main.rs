@@ -4,6 +4,7 @@
 mod agents;
 mod alerts;
 mod assess;
+mod engines;
 mod errors;
 mod fix;
 mod gates;

@@ -90,9 +90,9 @@ fn derives_scope_from_the_id_and_writes_it_back() {
         Some("00000000-0000-0000-0000-000000000001")
     );
     assert_eq!(kv.resource_group.as_deref(), Some("rg-prod"));
-    assert_eq!(kv.value["resourceGroup"], "rg-prod");
+    assert_eq!(kv.to_json()["resourceGroup"], "rg-prod");
     assert_eq!(
-        kv.value["subscriptionId"],
+        kv.to_json()["subscriptionId"],
         "00000000-0000-0000-0000-000000000001"
     );
     assert_eq!(kv.kind, "microsoft.keyvault/vaults");
@@ -145,7 +145,7 @@ fn duplicate_ids_warn_with_both_places_and_the_later_file_wins() {
     ]);
     assert!(!problems.has_errors());
     assert_eq!(inv.resources.len(), 1);
-    assert_eq!(inv.resources[0].value["v"], 2);
+    assert_eq!(inv.resources[0].to_json()["v"], 2);
     assert_eq!(inv.resources[0].id, "/SUBSCRIPTIONS/S/X");
     let w = problems.warnings();
     assert_eq!(w.len(), 1);
@@ -163,7 +163,7 @@ fn duplicate_ids_in_one_file_keep_the_later_one() {
         "{\"id\":\"/x\",\"type\":\"A/b\",\"n\":1}\n{\"id\":\"/X\",\"type\":\"A/b\",\"n\":2}\n",
     )]);
     assert_eq!(inv.resources.len(), 1);
-    assert_eq!(inv.resources[0].value["n"], 2);
+    assert_eq!(inv.resources[0].to_json()["n"], 2);
     let w = problems.warnings();
     assert!(w[0].message.contains("a.ndjson:1:1") && w[0].message.contains("a.ndjson:2:1"));
 }
@@ -238,7 +238,10 @@ fn files_over_the_limit_are_refused() {
     std::fs::write(dir.path().join("a.json"), "[]").unwrap();
     let mut sources = SourceMap::default();
     let mut problems = Problems::default();
-    let opts = LoadOptions { max_file_bytes: 1 };
+    let opts = LoadOptions {
+        max_file_bytes: 1,
+        ..LoadOptions::default()
+    };
     let (inv, _) = load_inventory_with(
         &[dir.path().to_path_buf()],
         &opts,

@@ -1,0 +1,91 @@
+//! The fast path (regorus's RVM, shared library tables, several threads) and the plain
+//! interpreter on one thread must give the same report, byte for byte.
+
+use std::path::Path;
+
+use crate::support::posture;
+
+const NOW: &str = "2026-11-26T00:00:00Z";
+
+/// The JSON report of `posture assess INPUT` with the given engine and thread count.
+fn report(input: &Path, out: &Path, engine: &str, jobs: &str) -> Vec<u8> {
+    let (input, out_arg) = (input.display().to_string(), out.display().to_string());
+    let run = posture(&[
+        "assess", &input, "-f", "json", "-o", &out_arg, "--now", NOW, "--engine", engine, "--jobs",
+        jobs,
+    ]);
+    // 1 is a failed gate (the sample estate has some); 2 would mean the run is untrusted.
+    assert!(run.code == 0 || run.code == 1, "{}", run.transcript());
+    std::fs::read(out).unwrap()
+}
+
+/// Asserts both reports are equal and judge something: every policy evaluated, findings
+/// in both states.
+fn assert_same(fast: &[u8], plain: &[u8], resources: u64) {
+    let r: serde_json::Value = serde_json::from_slice(plain).unwrap();
+    assert_eq!(r["resourceCount"].as_u64(), Some(resources));
+    let recs = r["recommendations"].as_array().unwrap();
+    assert!(recs.len() >= 50, "{} recommendations", recs.len());
+    let states: std::collections::BTreeSet<&str> = recs
+        .iter()
+        .flat_map(|x| x["resources"].as_array().unwrap())
+        .filter_map(|f| f["state"].as_str())
+        .collect();
+    assert!(
+        states.contains("healthy") && states.contains("unhealthy"),
+        "{states:?}"
+    );
+    assert!(
+        r["errors"].as_array().is_none_or(Vec::is_empty),
+        "{}",
+        r["errors"]
+    );
+    if fast != plain {
+        let f: serde_json::Value = serde_json::from_slice(fast).unwrap();
+        for (a, b) in recs.iter().zip(f["recommendations"].as_array().unwrap()) {
+            assert_eq!(a, b, "recommendation {} differs", a["id"]);
+        }
+        panic!("the reports differ outside the recommendations");
+    }
+}
+
+#[test]
+fn rvm_and_interpreter_agree_on_the_examples() {
+    let tmp = tempfile::tempdir().unwrap();
+    let examples = crate::support::root().join("examples");
+    let plain = report(
+        &examples,
+        &tmp.path().join("plain.json"),
+        "interpreter",
+        "1",
+    );
+    let fast = report(&examples, &tmp.path().join("fast.json"), "rvm", "2");
+    let count = serde_json::from_slice::<serde_json::Value>(&plain).unwrap()["resourceCount"]
+        .as_u64()
+        .unwrap();
+    assert_same(&fast, &plain, count);
+}
+
+#[test]
+fn rvm_and_interpreter_agree_on_a_generated_estate_of_20000_resources() {
+    let tmp = tempfile::tempdir().unwrap();
+    let estate = tmp.path().join("estate");
+    let dir = estate.display().to_string();
+    let gen = posture(&[
+        "bench",
+        "generate",
+        "--resources",
+        "20000",
+        "--machines",
+        "200",
+        "--seed",
+        "7",
+        "-o",
+        &dir,
+    ]);
+    assert_eq!(gen.code, 0, "{}", gen.transcript());
+    let plain = report(&estate, &tmp.path().join("plain.json"), "interpreter", "1");
+    let fast = report(&estate, &tmp.path().join("fast.json"), "rvm", "2");
+    // Every snapshot attaches to a generated VM, so no machine resources are added.
+    assert_same(&fast, &plain, 20_000);
+}
