@@ -113,7 +113,8 @@ $rows
 
 load = read, parse, schema-check; compile = policies loaded, inventory given to the engine
 with its join indexes; shared = library tables computed once (NSG findings); evaluate =
-every policy; alerts = detections; score; report = build, render and write.
+every policy; alerts = detections; score; report = build the report; write = render and
+write it (with fsync).
 
 | resources | stages |
 | --- | --- |

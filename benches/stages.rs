@@ -17,6 +17,10 @@ use posture::policy::engine::{Backend, EvalOptions, PolicyEngine};
 use posture::report::{Format, RenderOptions};
 use posture::source::SourceMap;
 
+// As in the binary: the allocator is part of what is measured.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     divan::main();
 }
@@ -31,13 +35,10 @@ static ESTATE: LazyLock<(tempfile::TempDir, PathBuf)> = LazyLock::new(|| {
         .unwrap_or(10_000);
     let dir = tempfile::tempdir().expect("temporary folder");
     let generated = posture::bench::generate(n, n / 100, 1);
-    let agents = dir.path().join("agents");
-    std::fs::create_dir_all(&agents).expect("agents folder");
-    for (name, text) in &generated.files {
-        std::fs::write(dir.path().join(name), text).expect("write inventory");
-    }
-    for (name, text) in &generated.agents {
-        std::fs::write(agents.join(name), text).expect("write snapshot");
+    // Names are relative to the estate folder (snapshots under agents/), as the CLI writes.
+    std::fs::create_dir_all(dir.path().join("agents")).expect("agents folder");
+    for (name, text) in generated.files.iter().chain(&generated.agents) {
+        std::fs::write(dir.path().join(name), text).expect("write estate");
     }
     let path = dir.path().to_path_buf();
     (dir, path)
