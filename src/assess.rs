@@ -532,6 +532,25 @@ pub fn fingerprint(policy: &str, resource_key: &str) -> String {
 }
 
 impl Assessment {
+    /// Frees the resources' values, the bulk of a large estate's memory, once policies and
+    /// detections are done and before the report is built, keeping what the report reads
+    /// (the name). The old values are freed on a background thread.
+    pub fn release_values(&mut self) {
+        let old: Vec<regorus::Value> = self
+            .inventory
+            .resources
+            .iter_mut()
+            .map(|r| {
+                let mut slim = BTreeMap::new();
+                if let Some(name) = r.field("name") {
+                    slim.insert(regorus::Value::from("name"), name.clone());
+                }
+                std::mem::replace(&mut r.value, regorus::Value::from(slim))
+            })
+            .collect();
+        crate::drop_later(old);
+    }
+
     /// The gate outcome over the report (recomputed by the command once a baseline is in).
     pub fn gate(&self, report: &Report) -> report::GateOutcome {
         crate::gate::evaluate(report, &self.gates, self.problems.has_errors())

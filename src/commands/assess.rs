@@ -306,7 +306,8 @@ pub fn run(
         progress: progress.clone(),
         backend: args.engine,
     };
-    let assessment = assess::assess(opts, std::mem::take(sources), std::mem::take(problems));
+    let mut assessment = assess::assess(opts, std::mem::take(sources), std::mem::take(problems));
+    assessment.release_values();
     progress.stage("report", 0, "");
     let mut report = assessment.report();
     *problems = assessment.problems.clone();

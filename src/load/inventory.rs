@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 
 use super::locate::{self, SpanCache};
 use super::schema::Budget;
-use super::{codes, discover, parse_documents, read_source, DocumentKind, Format, LoadOptions};
+use super::{codes, discover, for_each_document, read_source, DocumentKind, Format, LoadOptions};
 use crate::diag::{Problem, Problems};
 use crate::model::{InputFile, Origin, Resource};
 use crate::source::{SourceFile, SourceId, SourceMap};
@@ -254,30 +254,38 @@ fn file_resources(
     format: Format,
     problems: &mut Problems,
 ) -> (Vec<Resource>, Vec<Snapshot>) {
-    let (docs, found) = parse_documents(file, format);
-    problems.extend(found);
     let mut budget = Budget::new(file, format);
+    let mut interner = super::value::Interner::default();
     let mut out = Vec::new();
     let mut snapshots = Vec::new();
-    for doc in docs {
+    // Problems of the documents, after those of parsing (the order of a whole parse).
+    let mut found = Problems::default();
+    let parsed = for_each_document(file, format, |doc| {
         if is_snapshot(&doc.value) {
-            if let Some(s) = snapshot(doc.value, doc.pointer, id, &mut budget, problems) {
+            if let Some(s) = snapshot(doc.value, doc.pointer, id, &mut budget, &mut found) {
                 snapshots.push(s);
             }
-            continue;
+            return;
         }
         let items: Vec<(String, Value)> = match doc.kind {
             DocumentKind::Line => vec![(doc.pointer, doc.value)],
-            DocumentKind::Whole => {
-                shape_items(file, format, &doc.pointer, doc.value, &mut budget, problems)
-            }
+            DocumentKind::Whole => shape_items(
+                file,
+                format,
+                &doc.pointer,
+                doc.value,
+                &mut budget,
+                &mut found,
+            ),
         };
         for (pointer, value) in items {
-            if let Some(r) = resource(value, pointer, id, &mut budget, problems) {
+            if let Some(r) = resource(value, pointer, id, &mut budget, &mut interner, &mut found) {
                 out.push(r);
             }
         }
-    }
+    });
+    problems.extend(parsed);
+    problems.extend(found.into_vec());
     budget.finish(problems);
     (out, snapshots)
 }
@@ -418,6 +426,7 @@ fn resource(
     pointer: String,
     source: SourceId,
     budget: &mut Budget<'_>,
+    interner: &mut super::value::Interner,
     problems: &mut Problems,
 ) -> Option<Resource> {
     budget.check(SCHEMA, Some("resource"), &value, &pointer, problems);
@@ -441,7 +450,7 @@ fn resource(
         subscription_id,
         resource_group,
         // Moved, not copied: the JSON tree is dropped here, one resource at a time.
-        value: regorus::Value::from(value),
+        value: super::value::engine_value(value, interner),
         origin: Origin { source, pointer },
     })
 }

@@ -180,6 +180,29 @@ pub fn parse_documents(file: &SourceFile, format: Format) -> (Vec<Document>, Vec
     (docs, problems)
 }
 
+/// Like [`parse_documents`], giving each document to `f` as it is parsed: an NDJSON file
+/// is parsed a line at a time, so a large file never exists as one tree. Returns the
+/// problems [`parse_documents`] would.
+pub fn for_each_document(
+    file: &SourceFile,
+    format: Format,
+    mut f: impl FnMut(Document),
+) -> Vec<Problem> {
+    let (dups, mut problems) = match format {
+        Format::Ndjson => ndjson::each(file, f),
+        Format::Json | Format::Yaml => {
+            let (docs, dups, problems) = match format {
+                Format::Yaml => yaml::parse(file),
+                _ => json::parse(file),
+            };
+            docs.into_iter().for_each(&mut f);
+            (dups, problems)
+        }
+    };
+    problems.extend(duplicate_key_warnings(file, format, dups));
+    problems
+}
+
 /// At most this many duplicate keys are located per file; the rest are counted.
 const MAX_DUPLICATE_KEY_WARNINGS: usize = 50;
 

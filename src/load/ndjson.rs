@@ -10,6 +10,16 @@ use crate::source::SourceFile;
 /// counted, as in the locator).
 pub(crate) fn parse(file: &SourceFile) -> (Vec<Document>, Vec<DuplicateKey>, Vec<Problem>) {
     let mut docs = Vec::new();
+    let (dups, problems) = each(file, |d| docs.push(d));
+    (docs, dups, problems)
+}
+
+/// Parses the file line by line, giving each good line's document to `f` as soon as it is
+/// parsed, so that only one line's tree exists at a time.
+pub(crate) fn each(
+    file: &SourceFile,
+    mut f: impl FnMut(Document),
+) -> (Vec<DuplicateKey>, Vec<Problem>) {
     let mut dups = Vec::new();
     let mut problems = Vec::new();
     let mut index = 0usize;
@@ -26,7 +36,7 @@ pub(crate) fn parse(file: &SourceFile) -> (Vec<Document>, Vec<DuplicateKey>, Vec
         match json::parse_value(line, &pointer) {
             Ok((value, found)) => {
                 dups.extend(found);
-                docs.push(Document {
+                f(Document {
                     pointer,
                     value,
                     kind: DocumentKind::Line,
@@ -38,7 +48,7 @@ pub(crate) fn parse(file: &SourceFile) -> (Vec<Document>, Vec<DuplicateKey>, Vec
     if index == 0 {
         problems.push(json::empty(file));
     }
-    (docs, dups, problems)
+    (dups, problems)
 }
 
 #[cfg(test)]

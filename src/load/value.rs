@@ -206,6 +206,101 @@ impl Visitor<'_> for KeyVisitor {
     }
 }
 
+/// Shares the strings of engine values across the resources of one file: object keys
+/// always, and short string values (locations, states, protocols), which repeat across
+/// thousands of resources. A million resources hold each of their ~60 keys once per file
+/// instead of once per resource: gigabytes at that scale.
+#[derive(Default)]
+pub struct Interner {
+    seen: std::collections::HashSet<regorus::Rc<str>>,
+}
+
+/// String values up to this many bytes are shared; longer ones (ids, descriptions) rarely
+/// repeat.
+const SHARED_VALUE_BYTES: usize = 32;
+
+impl Interner {
+    fn get(&mut self, s: String) -> regorus::Rc<str> {
+        if let Some(found) = self.seen.get(s.as_str()) {
+            return found.clone();
+        }
+        let rc: regorus::Rc<str> = s.into();
+        self.seen.insert(rc.clone());
+        rc
+    }
+}
+
+/// `value` as an engine value, equal to `regorus::Value::from(value)` (a test checks), with
+/// strings shared through `interner`. Consumes the JSON tree as it goes.
+pub fn engine_value(value: Value, interner: &mut Interner) -> regorus::Value {
+    match value {
+        Value::Null => regorus::Value::Null,
+        Value::Bool(b) => regorus::Value::from(b),
+        // Numbers take regorus's own path, so they convert exactly as before.
+        n @ Value::Number(_) => regorus::Value::from(n),
+        Value::String(s) if s.len() <= SHARED_VALUE_BYTES => {
+            regorus::Value::String(interner.get(s))
+        }
+        Value::String(s) => regorus::Value::String(s.into()),
+        Value::Array(items) => regorus::Value::from(
+            items
+                .into_iter()
+                .map(|v| engine_value(v, interner))
+                .collect::<Vec<_>>(),
+        ),
+        Value::Object(map) => regorus::Value::from(
+            map.into_iter()
+                .map(|(k, v)| {
+                    (
+                        regorus::Value::String(interner.get(k)),
+                        engine_value(v, interner),
+                    )
+                })
+                .collect::<std::collections::BTreeMap<_, _>>(),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod engine_value_tests {
+    use super::{engine_value, Interner};
+
+    #[test]
+    fn engine_values_equal_regorus_own_conversion() {
+        let docs = [
+            r#"{"id": "/subscriptions/s/x", "n": [1, -2, 3.5, 18446744073709551615, -9223372036854775808, 1e300],
+                "b": true, "z": null, "s": "Enabled", "long": "a string longer than thirty-two bytes, not shared",
+                "nested": {"a": {"b": [{"c": "d"}, []]}, "e": {}}, "unicode": "café"}"#,
+            "[]",
+            "{}",
+            "\"x\"",
+        ];
+        let mut interner = Interner::default();
+        for text in docs {
+            let json: serde_json::Value = serde_json::from_str(text).unwrap();
+            let expected = regorus::Value::from(json.clone());
+            assert_eq!(engine_value(json, &mut interner), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn keys_and_short_values_are_shared() {
+        let mut interner = Interner::default();
+        let a = engine_value(serde_json::json!({"location": "westeurope"}), &mut interner);
+        let b = engine_value(serde_json::json!({"location": "westeurope"}), &mut interner);
+        let (ka, va) = a.as_object().unwrap().iter().next().unwrap();
+        let (kb, vb) = b.as_object().unwrap().iter().next().unwrap();
+        assert!(std::sync::Arc::ptr_eq(
+            ka.as_string().unwrap(),
+            kb.as_string().unwrap()
+        ));
+        assert!(std::sync::Arc::ptr_eq(
+            va.as_string().unwrap(),
+            vb.as_string().unwrap()
+        ));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
