@@ -44,6 +44,9 @@ alerts contains a if {
 		lib.field(e, "LogonType") == "10"
 	]
 	some source in {s.source | some s in successes; lib.valid_ip(s.source)}
+	# Addresses without enough failures at all cannot qualify: skip them before the
+	# per-logon count.
+	count([f | some f in failures; f.source == source]) >= _n
 	qualifying := [s |
 		some s in successes
 		s.source == source

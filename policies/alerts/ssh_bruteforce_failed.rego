@@ -34,11 +34,11 @@ _w := lib.number("window_minutes", 60) * lib.minute_ns
 alerts contains a if {
 	some m in input.machines
 	ls := lib.logins(m)
-	some source in {l.source | some l in ls; l.result == "failure"; l.source != ""}
-	ts := lib.failure_times(ls, source)
+	successes := lib.by_source(ls, "success")
+	some source, failures in lib.by_source(ls, "failure")
+	ts := [l.ns | some l in failures]
 	start := lib.window_start(ts, _n, _w)
-	not _succeeded_after(ls, source, start)
-	failures := [l | some l in ls; l.result == "failure"; l.source == source]
+	not _succeeded_after(successes, source, start)
 	tried := sort({l.user | some l in failures; l.user != ""})
 	a := {
 		"machine": m.id,
@@ -51,9 +51,7 @@ alerts contains a if {
 	}
 }
 
-_succeeded_after(ls, source, start) if {
-	some l in ls
-	l.result == "success"
-	l.source == source
+_succeeded_after(successes, source, start) if {
+	some l in successes[source]
 	l.ns >= start
 }

@@ -34,9 +34,12 @@ _w := _minutes * lib.minute_ns
 alerts contains a if {
 	some m in input.machines
 	ls := lib.logins(m)
-	some source in {l.source | some l in ls; l.result == "success"; l.source != ""}
-	first := _first_success(ls, source)
-	failures := [l | some l in ls; l.result == "failure"; l.source == source; l.ns <= first.ns; first.ns - l.ns <= _w]
+	successes := lib.by_source(ls, "success")
+	# Only addresses with enough failures at all can qualify, each looked at once.
+	some source, all_failures in lib.by_source(ls, "failure")
+	count(all_failures) >= _n
+	first := _first_success(object.get(successes, source, []), all_failures)
+	failures := [l | some l in all_failures; l.ns <= first.ns; first.ns - l.ns <= _w]
 	tried := sort({l.user | some l in failures; l.user != ""})
 	start := min({l.ns | some l in failures})
 	a := {
@@ -50,15 +53,12 @@ alerts contains a if {
 	}
 }
 
-# _first_success(ls, source) is the first login from source that followed enough failures.
-_first_success(ls, source) := l if {
+# _first_success(successes, failures) is the first of an address's logins (in time order)
+# that followed at least `min_failures` of its failures within the window.
+_first_success(successes, failures) := qualifying[0] if {
 	qualifying := [s |
-		some s in ls
-		s.result == "success"
-		s.source == source
-		count([f | some f in ls; f.result == "failure"; f.source == source; f.ns <= s.ns; s.ns - f.ns <= _w]) >= _n
+		some s in successes
+		count([f | some f in failures; f.ns <= s.ns; s.ns - f.ns <= _w]) >= _n
 	]
-	t := min({s.ns | some s in qualifying})
-	some l in qualifying
-	l.ns == t
+	count(qualifying) > 0
 }

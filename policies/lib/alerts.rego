@@ -116,8 +116,25 @@ text(v) := v if is_string(v)
 
 else := ""
 
-# failure_times(ls, source) is the sorted times of the failures from source.
-failure_times(ls, source) := sort([l.ns | some l in ls; l.result == "failure"; l.source == source])
+# by_source(ls, result) is the logins with this result grouped by source address:
+# {source: [login, ...]} with each list in time order. One sort and one pass, so a host
+# with thousands of addresses in its log costs no more than one with a few.
+by_source(ls, result) := {rows[b][0]: [r[2] | some r in array.slice(rows, b, _next(bounds, k, count(rows)))] |
+	rows := sort([[l.source, l.ns, l] | some l in ls; l.result == result; l.source != ""])
+	bounds := [i | some i, _ in rows; _starts_group(rows, i)]
+	some k, b in bounds
+}
+
+_starts_group(rows, i) if i == 0
+
+_starts_group(rows, i) if {
+	i > 0
+	rows[i - 1][0] != rows[i][0]
+}
+
+_next(bounds, k, n) := bounds[k + 1] if k + 1 < count(bounds)
+
+else := n
 
 # window_start(ts, n, w) is the earliest time in the sorted times ts from which n of them
 # fall within w nanoseconds; undefined when none does. Linear in ts: the n-th time after

@@ -36,7 +36,19 @@ test_logins_leave_out_invalid_user_markers_and_bad_times if {
 	ls := logins(m)
 	count(ls) == 1
 	ls[0].result == "failure"
-	failure_times(ls, "203.0.113.7") == [time.parse_rfc3339_ns("2026-11-25T00:00:01Z")]
+	{s: [l.time | some l in g] | some s, g in by_source(ls, "failure")} == {"203.0.113.7": ["2026-11-25T00:00:01Z"]}
+}
+
+test_logins_group_by_source_in_time_order if {
+	ls := [
+		{"ns": 3, "time": "c", "result": "failure", "source": "b"},
+		{"ns": 1, "time": "a", "result": "failure", "source": "a"},
+		{"ns": 2, "time": "b", "result": "failure", "source": "a"},
+		{"ns": 4, "time": "d", "result": "success", "source": "a"},
+		{"ns": 5, "time": "e", "result": "failure", "source": ""},
+	]
+	{s: [l.time | some l in g] | some s, g in by_source(ls, "failure")} == {"a": ["a", "b"], "b": ["c"]}
+	by_source([], "failure") == {}
 }
 
 test_windows_events_and_fields if {

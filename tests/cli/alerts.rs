@@ -624,3 +624,38 @@ fn collect_on_this_machine_validates_with_the_new_sections() {
         assert!(doc["events"].get(key).is_some(), "{key}");
     }
 }
+
+#[test]
+fn reports_with_alerts_intel_and_history_match_the_report_schema() {
+    let schema: serde_json::Value =
+        serde_json::from_str(include_str!("../../schemas/report.schema.json")).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    for run in [
+        assess_hosts(&[
+            "-f",
+            "json",
+            "--intel",
+            "tests/fixtures/alerts/intel/feed.stix.json",
+            "--intel",
+            "tests/fixtures/alerts/intel/iocs.csv",
+        ]),
+        posture(&[
+            "assess",
+            "tests/fixtures/alerts/history-current",
+            "--history",
+            "tests/fixtures/alerts/history",
+            "--now",
+            NOW,
+            "-f",
+            "json",
+        ]),
+    ] {
+        let report = crate::support::json(&run);
+        assert!(!report["alerts"].as_array().unwrap().is_empty());
+        let errors: Vec<String> = validator
+            .iter_errors(&report)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{errors:#?}");
+    }
+}
