@@ -9,6 +9,16 @@ use crate::diag::Problem;
 /// Writes `bytes` to `path`. Without `force`, an existing file is an error and is left as
 /// it was (the final rename refuses to replace it, so a file created meanwhile is safe too).
 pub fn write_atomic(path: &Path, bytes: &[u8], force: bool) -> Result<(), Problem> {
+    write_atomic_with(path, force, |w| w.write_all(bytes))
+}
+
+/// [`write_atomic`] with the content written by `fill`, straight into the temp file: a
+/// 1.7 GB report is never held in memory whole. If `fill` fails nothing is left behind.
+pub fn write_atomic_with(
+    path: &Path,
+    force: bool,
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), Problem> {
     let display = path.display().to_string();
     let err = |code: &'static str, msg: String| Problem::error(code, msg).in_file(display.clone());
     // A device, FIFO or socket (/dev/stdout, /dev/full, a pipe) is written in place: renaming a
@@ -24,7 +34,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8], force: bool) -> Result<(), Proble
             return std::fs::OpenOptions::new()
                 .write(true)
                 .open(path)
-                .and_then(|mut f| f.write_all(bytes).and_then(|()| f.flush()))
+                .and_then(|f| {
+                    let mut w = std::io::BufWriter::with_capacity(1 << 16, f);
+                    fill(&mut w).and_then(|()| w.flush())
+                })
                 .map_err(|e| {
                     err(
                         "posture::output::write",
@@ -64,7 +77,11 @@ pub fn write_atomic(path: &Path, bytes: &[u8], force: bool) -> Result<(), Proble
                 format!("cannot write {display}: {e}"),
             )
         })?;
-    tmp.write_all(bytes)
+    let filled = {
+        let mut w = std::io::BufWriter::with_capacity(1 << 16, tmp.as_file_mut());
+        fill(&mut w).and_then(|()| w.flush())
+    };
+    filled
         .and_then(|()| tmp.as_file().sync_all())
         .map_err(|e| {
             err(
@@ -89,6 +106,37 @@ pub fn write_atomic(path: &Path, bytes: &[u8], force: bool) -> Result<(), Proble
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_failed_fill_leaves_nothing_behind_and_keeps_the_old_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("report.json");
+        std::fs::write(&path, "old").unwrap();
+        let r = write_atomic_with(&path, true, |w| {
+            w.write_all(b"partial")?;
+            Err(std::io::Error::other("render failed"))
+        });
+        let p = r.unwrap_err();
+        assert!(p.to_string().contains("render failed"), "{p}");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "old");
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(names.len(), 1, "a temp file was left: {names:?}");
+    }
+
+    #[test]
+    fn a_streamed_write_is_complete() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.json");
+        let line = [b'x'; 1000];
+        write_atomic_with(&path, false, |w| {
+            for _ in 0..1000 {
+                w.write_all(&line)?;
+            }
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(std::fs::metadata(&path).unwrap().len(), 1_000_000);
+    }
 
     #[test]
     fn refuses_to_overwrite_without_force_and_leaves_no_temp_file() {

@@ -347,25 +347,31 @@ pub fn run(
             emit(io.stdout, line.as_bytes(), problems);
             continue;
         }
-        let mut bytes = Vec::new();
-        if let Err(e) = t.format.reporter().render(&report, &render, &mut bytes) {
-            problems.push(Problem::error(
-                "posture::output::render",
-                format!("cannot render the report: {e}"),
-            ));
-            continue;
-        }
+        let reporter = t.format.reporter();
         match &t.path {
             // A file is what later pipeline steps trust: none is written from a run whose
             // inputs or policies failed (standard output still shows the report with its
             // errors).
             Some(path) if untrusted => skipped.push(path.display().to_string()),
+            // Rendered straight into the temp file: never the whole document in memory.
             Some(path) => {
-                if let Err(p) = output::write_atomic(path, &bytes, args.force) {
+                if let Err(p) = output::write_atomic_with(path, args.force, |w| {
+                    reporter.render(&report, &render, w)
+                }) {
                     problems.push(p);
                 }
             }
-            None => emit(io.stdout, &bytes, problems),
+            None => {
+                let mut bytes = Vec::new();
+                if let Err(e) = reporter.render(&report, &render, &mut bytes) {
+                    problems.push(Problem::error(
+                        "posture::output::render",
+                        format!("cannot render the report: {e}"),
+                    ));
+                    continue;
+                }
+                emit(io.stdout, &bytes, problems);
+            }
         }
     }
     progress.finish(io.stderr);
