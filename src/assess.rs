@@ -166,6 +166,7 @@ pub fn assess(opts: AssessOptions, mut sources: SourceMap, mut problems: Problem
     check_exemptions(&opts.config, &catalog, &opts.now, &mut problems);
 
     progress.stage("compile", 0, "policies");
+    release_located_texts(&inventory, &mut sources);
     let mut engine = PolicyEngine::new(&catalog, &sources, false, &mut problems);
     let values: Vec<regorus::Value> = inventory
         .resources
@@ -329,6 +330,25 @@ pub fn assess(opts: AssessOptions, mut sources: SourceMap, mut problems: Problem
         scored,
         now: opts.now,
         gates: opts.gates,
+    }
+}
+
+/// Releases the text of every input file whose resources were all located while parsing
+/// (NDJSON): nothing reads it after loading, and a million resources are 1.6 GB of text.
+/// Diagnostics about such a file hold their own reference, so they still show snippets.
+fn release_located_texts(inventory: &Inventory, sources: &mut SourceMap) {
+    let mut located: BTreeMap<usize, bool> = BTreeMap::new();
+    for r in &inventory.resources {
+        let all = located.entry(r.origin.source).or_insert(true);
+        *all &= r.origin.place.is_some();
+    }
+    for s in &inventory.snapshots {
+        located.insert(s.origin.source, false);
+    }
+    for (source, all) in located {
+        if all {
+            sources.release(source);
+        }
     }
 }
 
@@ -568,6 +588,14 @@ impl Assessment {
             let Some(file) = self.sources.get(r.origin.source) else {
                 continue;
             };
+            if let (Some((line, column)), Some(slot)) = (r.origin.place, out.get_mut(i)) {
+                *slot = Some(report::SourceLocation {
+                    file: file.path.clone(),
+                    line,
+                    column,
+                });
+                continue;
+            }
             let format = *formats
                 .entry(r.origin.source)
                 .or_insert_with(|| load::Format::detect(&file.path, &file.text));

@@ -18,6 +18,9 @@ pub struct Origin {
     pub source: SourceId,
     /// JSON pointer of the resource object inside the parsed document.
     pub pointer: String,
+    /// Line and column of the object, when known while parsing (NDJSON lines): the file's
+    /// text is then not needed to locate it, and is released for large estates.
+    pub place: Option<(usize, usize)>,
 }
 
 /// One ARM resource as loaded.

@@ -93,6 +93,12 @@ impl Progress {
             let prev = s.name;
             if prev != "start" {
                 s.done.push((prev, elapsed));
+                if self.timings {
+                    if let Some(mb) = resident_mb() {
+                        s.notes
+                            .push(format!("memory after {prev}: {mb} MB resident"));
+                    }
+                }
             }
             s.name = name;
             s.started = now;
@@ -154,7 +160,16 @@ impl Progress {
             s.name = "start";
         }
         if self.timings {
-            s.notes.sort();
+            if let Some(mb) = resident_mb() {
+                let note = format!("memory after {last}: {mb} MB resident");
+                s.notes.push(note);
+            }
+            // Policy times arrive from worker threads in any order; the rest in stage order.
+            s.notes.sort_by_key(|n| n.starts_with("policy "));
+            let split = s.notes.partition_point(|n| !n.starts_with("policy "));
+            if let Some(policies) = s.notes.get_mut(split..) {
+                policies.sort();
+            }
             for n in &s.notes {
                 let _ = writeln!(stderr, "timings: {n}");
             }
@@ -174,6 +189,14 @@ impl Progress {
     }
 }
 
+/// The process's resident memory in MB (Linux; `None` elsewhere), for the timings.
+fn resident_mb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -186,10 +209,34 @@ mod tests {
         p.inc(10);
         let mut out = Vec::new();
         p.finish(&mut out);
-        let line = String::from_utf8(out).unwrap_or_default();
-        assert!(line.starts_with("timings: load "), "{line}");
-        assert!(line.contains(" evaluate "), "{line}");
-        assert!(line.contains(" total "), "{line}");
+        let text = String::from_utf8(out).unwrap_or_default();
+        // The stage line comes last, so a script can take the last line.
+        let line = text.lines().last().unwrap_or_default();
+        assert!(line.starts_with("timings: load "), "{text}");
+        assert!(line.contains(" evaluate "), "{text}");
+        assert!(line.contains(" total "), "{text}");
+        if cfg!(target_os = "linux") {
+            let memory: Vec<&str> = text
+                .lines()
+                .filter(|l| l.contains("memory after"))
+                .collect();
+            assert_eq!(memory.len(), 2, "{text}");
+            assert!(memory[0].contains("after load") && memory[1].contains("after evaluate"));
+        }
+    }
+
+    #[test]
+    fn policy_times_are_sorted_after_the_stage_notes() {
+        let p = Progress::build(false, true);
+        p.stage("evaluate", 0, "");
+        p.note("policy b 0.2".into());
+        p.note("policy a 0.1".into());
+        let mut out = Vec::new();
+        p.finish(&mut out);
+        let text = String::from_utf8(out).unwrap_or_default();
+        let a = text.find("policy a").unwrap_or(usize::MAX);
+        let b = text.find("policy b").unwrap_or(0);
+        assert!(a < b, "{text}");
     }
 
     #[test]

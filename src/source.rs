@@ -130,6 +130,14 @@ pub struct SourceMap {
 }
 
 impl SourceMap {
+    /// Drops a file's text (its path stays): for inputs whose every use of the text is over.
+    /// Later lookups see an empty text.
+    pub fn release(&mut self, id: SourceId) {
+        if let Some(f) = self.files.get_mut(id) {
+            f.text = Arc::from("");
+        }
+    }
+
     /// Keeps a file's text and returns its id.
     pub fn add(&mut self, path: impl Into<String>, text: impl Into<Arc<str>>) -> SourceId {
         self.files.push(SourceFile {

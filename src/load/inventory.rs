@@ -278,8 +278,15 @@ fn file_resources(
                 &mut found,
             ),
         };
+        // Only a line's single resource has a place known while parsing.
+        let place = doc.place.filter(|_| items.len() == 1);
         for (pointer, value) in items {
-            if let Some(r) = resource(value, pointer, id, &mut budget, &mut interner, &mut found) {
+            let origin = Origin {
+                source: id,
+                pointer,
+                place,
+            };
+            if let Some(r) = resource(value, origin, &mut budget, &mut interner, &mut found) {
                 out.push(r);
             }
         }
@@ -335,7 +342,11 @@ fn snapshot(
         .unwrap_or_else(|| format!("host:{}", hostname.to_ascii_lowercase()));
     Some(Snapshot {
         value,
-        origin: Origin { source, pointer },
+        origin: Origin {
+            source,
+            pointer,
+            place: None,
+        },
         collected_at,
         collected_unix,
         hostname,
@@ -423,13 +434,12 @@ fn shape_problem(file: &SourceFile, format: Format, pointer: &str, found: &str) 
 /// Validates one resource value and builds the resource when it has a usable id and type.
 fn resource(
     mut value: Value,
-    pointer: String,
-    source: SourceId,
+    origin: Origin,
     budget: &mut Budget<'_>,
     interner: &mut super::value::Interner,
     problems: &mut Problems,
 ) -> Option<Resource> {
-    budget.check(SCHEMA, Some("resource"), &value, &pointer, problems);
+    budget.check(SCHEMA, Some("resource"), &value, &origin.pointer, problems);
     // Other schema errors (a tag that is not a string, say) are reported above but keep the
     // resource: it is identifiable, and dropping it would hide it from every other policy.
     let obj = value.as_object_mut()?;
@@ -451,7 +461,7 @@ fn resource(
         resource_group,
         // Moved, not copied: the JSON tree is dropped here, one resource at a time.
         value: super::value::engine_value(value, interner),
-        origin: Origin { source, pointer },
+        origin,
     })
 }
 

@@ -21,6 +21,7 @@ pub(crate) fn parse(file: &SourceFile) -> (Vec<Document>, Vec<DuplicateKey>, Vec
                 pointer: String::new(),
                 value,
                 kind: DocumentKind::Whole,
+                place: None,
             };
             (vec![doc], dups, Vec::new())
         }

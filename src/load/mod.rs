@@ -166,6 +166,8 @@ pub struct Document {
     pub value: Value,
     /// Whole document or NDJSON line.
     pub kind: DocumentKind,
+    /// Line and column where the document starts, when known while parsing (NDJSON).
+    pub place: Option<(usize, usize)>,
 }
 
 /// Parses a file's text into its documents, with every problem found (syntax errors and

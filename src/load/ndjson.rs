@@ -24,7 +24,7 @@ pub(crate) fn each(
     let mut problems = Vec::new();
     let mut index = 0usize;
     let mut start = 0usize;
-    for raw in file.text.split('\n') {
+    for (line_no, raw) in file.text.split('\n').enumerate() {
         let here = start;
         start += raw.len() + 1;
         let line = raw.trim_end_matches('\r');
@@ -40,6 +40,8 @@ pub(crate) fn each(
                     pointer,
                     value,
                     kind: DocumentKind::Line,
+                    // A line's resource is located at its start, as the locator does.
+                    place: Some((line_no + 1, 1)),
                 });
             }
             Err(e) => problems.push(json::syntax_problem(file, here, line.len(), &e, true)),
@@ -62,6 +64,24 @@ mod tests {
             path: "t.ndjson".into(),
             text: Arc::from(text),
         }
+    }
+
+    #[test]
+    fn places_known_while_parsing_match_the_locator() {
+        let f = file("\n  {\"id\":\"a\"}\r\n\n\t{\"id\":\"b\"}\n{\"id\":\"c\"}");
+        let mut docs = Vec::new();
+        let (_, problems) = each(&f, |d| docs.push(d));
+        assert!(problems.is_empty());
+        assert_eq!(docs.len(), 3);
+        let mut cache = crate::load::locate::SpanCache::default();
+        for d in &docs {
+            let (offset, _) = cache
+                .span(&f, crate::load::Format::Ndjson, &d.pointer)
+                .unwrap();
+            let expected = crate::source::line_col_of(&f.text, offset);
+            assert_eq!(d.place, Some(expected), "{}", d.pointer);
+        }
+        assert_eq!(docs[2].place, Some((5, 1)));
     }
 
     #[test]

@@ -54,6 +54,7 @@ pub(crate) fn parse(file: &SourceFile) -> (Vec<Document>, Vec<DuplicateKey>, Vec
             pointer,
             value,
             kind: DocumentKind::Whole,
+            place: None,
         });
     }
     if docs.is_empty() && problems.is_empty() {

@@ -951,6 +951,7 @@ mod tests {
                 origin: Origin {
                     source: 0,
                     pointer: String::new(),
+                    place: None,
                 },
             })
             .collect();
