@@ -23,22 +23,23 @@ ranges(v) := {r |
 # pieces(item) splits a string on commas ("80,443"); other values are one piece.
 pieces(item) := split(item, ",") if is_string(item)
 
-pieces(item) := [item] if not is_string(item)
+else := [item]
 
+# The cases exclude each other; one rule with else branches is evaluated once per call.
 parse(s) := [0, 65535] if util.lc(s) in {"*", "any"}
 
-parse(s) := [s, s] if {
+else := [s, s] if {
 	is_number(s)
 	valid(s)
 }
 
-parse(s) := [n, n] if {
+else := [n, n] if {
 	n := util.int(s)
 	is_string(s)
 	valid(n)
 }
 
-parse(s) := [min([a, b]), max([a, b])] if {
+else := [min([a, b]), max([a, b])] if {
 	is_string(s)
 	bounds := split(trim_space(s), "-")
 	count(bounds) == 2

@@ -33,7 +33,7 @@ else := ""
 # int(v) is v as a number when it is a number or a string of digits; undefined otherwise.
 int(v) := v if is_number(v)
 
-int(v) := to_number(digits) if {
+else := to_number(digits) if {
 	is_string(v)
 	regex.match(`^[0-9]{1,9}$`, trim_space(v))
 	# to_number rejects leading zeros ("007") and aborts the whole evaluation, so drop them.
@@ -43,20 +43,18 @@ int(v) := to_number(digits) if {
 
 _nonempty(s) := s if s != ""
 
-_nonempty(s) := "0" if s == ""
+else := "0"
 
 # list(v) is v as an array: arrays as they are, sets sorted, null as [], anything else [v].
+# One rule with else branches, not four definitions: every definition of a function is
+# evaluated on each call (to detect conflicts), and this one is called for most fields read.
 list(v) := v if is_array(v)
 
-list(v) := sort(v) if is_set(v)
+else := sort(v) if is_set(v)
 
-list(v) := [] if v == null
+else := [] if v == null
 
-list(v) := [v] if {
-	not is_array(v)
-	not is_set(v)
-	v != null
-}
+else := [v]
 
 # props(x) is x.properties when that is an object (the ARM shape), else x itself (the
 # flattened shape of az CLI output and of some exports).
