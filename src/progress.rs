@@ -18,6 +18,8 @@ const SHOW_AFTER: Duration = Duration::from_millis(1000);
 pub struct Progress {
     bar: Option<ProgressBar>,
     timings: bool,
+    /// `POSTURE_TIMINGS=policies`: each policy's time too.
+    policy_times: bool,
     started: Instant,
     state: Mutex<StageState>,
 }
@@ -51,12 +53,14 @@ impl Progress {
     }
 
     /// A bar when `stderr_tty` and not in CI and not `quiet`; timings when
-    /// `POSTURE_TIMINGS` is set to something other than `0`.
+    /// `POSTURE_TIMINGS` is set to something other than `0` (`policies`: per-policy times too).
     pub fn for_terminal(stderr_tty: bool, quiet: bool) -> Self {
         let in_ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false");
-        let timings =
-            std::env::var_os("POSTURE_TIMINGS").is_some_and(|v| !v.is_empty() && v != "0");
-        Self::build(stderr_tty && !quiet && !in_ci, timings)
+        let asked = std::env::var_os("POSTURE_TIMINGS");
+        let timings = asked.as_ref().is_some_and(|v| !v.is_empty() && v != "0");
+        let mut p = Self::build(stderr_tty && !quiet && !in_ci, timings);
+        p.policy_times = asked.is_some_and(|v| v == "policies");
+        p
     }
 
     fn build(bar: bool, timings: bool) -> Self {
@@ -74,6 +78,7 @@ impl Progress {
         Self {
             bar,
             timings,
+            policy_times: false,
             started: now,
             state: Mutex::new(StageState {
                 name: "start",
@@ -143,6 +148,13 @@ impl Progress {
     pub fn note(&self, line: String) {
         if let Ok(mut s) = self.state.lock() {
             s.notes.push(line);
+        }
+    }
+
+    /// Records how long one policy took, when policy times were asked for.
+    pub fn policy_time(&self, id: &str, took: Duration) {
+        if self.policy_times {
+            self.note(format!("policy {id} {:.3}", took.as_secs_f64()));
         }
     }
 
@@ -227,16 +239,29 @@ mod tests {
 
     #[test]
     fn policy_times_are_sorted_after_the_stage_notes() {
-        let p = Progress::build(false, true);
+        let mut p = Progress::build(false, true);
+        p.policy_times = true;
         p.stage("evaluate", 0, "");
-        p.note("policy b 0.2".into());
-        p.note("policy a 0.1".into());
+        p.policy_time("b", Duration::from_millis(200));
+        p.policy_time("a", Duration::from_millis(100));
         let mut out = Vec::new();
         p.finish(&mut out);
         let text = String::from_utf8(out).unwrap_or_default();
         let a = text.find("policy a").unwrap_or(usize::MAX);
         let b = text.find("policy b").unwrap_or(0);
         assert!(a < b, "{text}");
+    }
+
+    #[test]
+    fn policy_times_only_when_asked() {
+        let p = Progress::build(false, true);
+        p.stage("evaluate", 0, "");
+        p.policy_time("a", Duration::from_millis(100));
+        let mut out = Vec::new();
+        p.finish(&mut out);
+        let text = String::from_utf8(out).unwrap_or_default();
+        assert!(!text.contains("policy a"), "{text}");
+        assert!(text.contains("timings: evaluate"), "{text}");
     }
 
     #[test]

@@ -360,16 +360,8 @@ impl PolicyEngine {
                     let t0 = std::time::Instant::now();
                     let outcome =
                         self.evaluate_one(catalog, pi, resources, values, &by_type, opts, sources);
-                    if std::env::var_os("POSTURE_TIMINGS").is_some_and(|v| v == "policies") {
-                        if let Some(p) = catalog.policies.get(pi) {
-                            opts.progress.note(format!(
-                                "policy {} {:.3}",
-                                p.meta.id,
-                                t0.elapsed().as_secs_f64()
-                            ));
-                        }
-                    }
                     if let Some(p) = catalog.policies.get(pi) {
+                        opts.progress.policy_time(&p.meta.id, t0.elapsed());
                         opts.progress
                             .inc(members_of(&p.meta.resource_types, &by_type).len() as u64);
                     }
