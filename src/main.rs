@@ -36,7 +36,9 @@ fn main() -> ExitCode {
         no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
         width,
         stdout: &mut stdout.lock(),
-        stderr: &mut stderr.lock(),
+        // Not locked for the whole run: the progress bar draws to stderr from its own
+        // threads, and would wait forever on a lock this thread holds.
+        stderr: &mut std::io::stderr(),
     };
     ExitCode::from(posture::commands::run(cli, &mut io).code())
 }

@@ -6,7 +6,7 @@
 //! on some runners, and a redrawn bar there is noise in every line.
 
 use std::io::Write;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -21,13 +21,15 @@ pub struct Progress {
     /// `POSTURE_TIMINGS=policies`: each policy's time too.
     policy_times: bool,
     started: Instant,
-    state: Mutex<StageState>,
+    state: Arc<Mutex<StageState>>,
 }
 
 struct StageState {
     name: &'static str,
     started: Instant,
     shown: bool,
+    /// Set by `finish`: the bar must not be shown any more.
+    finished: bool,
     /// Finished stages and their durations, for the timings line.
     done: Vec<(&'static str, Duration)>,
     /// Extra timing lines.
@@ -68,25 +70,47 @@ impl Progress {
             // Hidden until the run has lasted SHOW_AFTER; see `tick`.
             let b = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
             if let Ok(style) = ProgressStyle::with_template(
-                "{spinner} {prefix:>9} {wide_bar} {human_pos}/{human_len} {msg} ({per_sec}, {elapsed})",
+                "{spinner} {prefix:>9} {wide_bar} {human_pos}/{human_len} {msg} ({rate}, {elapsed})",
             ) {
-                b.set_style(style);
+                // Whole units per second: the default shows four decimals.
+                b.set_style(style.with_key(
+                    "rate",
+                    |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                        let _ = write!(w, "{:.0}/s", state.per_sec());
+                    },
+                ));
             }
             b
         });
         let now = Instant::now();
+        let state = Arc::new(Mutex::new(StageState {
+            name: "start",
+            started: now,
+            shown: false,
+            finished: false,
+            done: Vec::new(),
+            notes: Vec::new(),
+        }));
+        if let Some(b) = &bar {
+            // Shows the bar once the run has lasted SHOW_AFTER, even in a stage that reports
+            // no progress of its own (reading a large estate). If the thread cannot start,
+            // `tick` shows it at the next stage or step instead.
+            let (b, state) = (b.clone(), Arc::clone(&state));
+            let _ = std::thread::Builder::new()
+                .name("posture-progress".into())
+                .spawn(move || {
+                    std::thread::sleep(SHOW_AFTER);
+                    if let Ok(mut s) = state.lock() {
+                        show(&b, &mut s);
+                    }
+                });
+        }
         Self {
             bar,
             timings,
             policy_times: false,
             started: now,
-            state: Mutex::new(StageState {
-                name: "start",
-                started: now,
-                shown: false,
-                done: Vec::new(),
-                notes: Vec::new(),
-            }),
+            state,
         }
     }
 
@@ -136,11 +160,7 @@ impl Progress {
             return;
         }
         if let Ok(mut s) = self.state.lock() {
-            if !s.shown {
-                s.shown = true;
-                b.set_draw_target(ProgressDrawTarget::stderr());
-                b.enable_steady_tick(Duration::from_millis(120));
-            }
+            show(b, &mut s);
         }
     }
 
@@ -160,10 +180,12 @@ impl Progress {
 
     /// Ends the last stage, clears the bar and writes the timings if asked for.
     pub fn finish(&self, stderr: &mut dyn Write) {
+        let Ok(mut s) = self.state.lock() else { return };
+        // Under the lock, so the timer thread cannot show the bar again after this.
+        s.finished = true;
         if let Some(b) = &self.bar {
             b.finish_and_clear();
         }
-        let Ok(mut s) = self.state.lock() else { return };
         let now = Instant::now();
         let elapsed = now.duration_since(s.started);
         let last = s.name;
@@ -198,6 +220,15 @@ impl Progress {
                 self.started.elapsed().as_secs_f64()
             );
         }
+    }
+}
+
+/// Draws the bar from now on, unless it is shown already or the run has finished.
+fn show(b: &ProgressBar, s: &mut StageState) {
+    if !s.shown && !s.finished {
+        s.shown = true;
+        b.set_draw_target(ProgressDrawTarget::stderr());
+        b.enable_steady_tick(Duration::from_millis(120));
     }
 }
 
@@ -262,6 +293,21 @@ mod tests {
         let text = String::from_utf8(out).unwrap_or_default();
         assert!(!text.contains("policy a"), "{text}");
         assert!(text.contains("timings: evaluate"), "{text}");
+    }
+
+    #[test]
+    fn a_finished_run_never_shows_the_bar() {
+        let p = Progress::build(true, false);
+        p.stage("load", 0, "resources");
+        let mut out = Vec::new();
+        p.finish(&mut out);
+        // What the timer thread does once the run has lasted SHOW_AFTER.
+        if let (Some(b), Ok(mut s)) = (&p.bar, p.state.lock()) {
+            show(b, &mut s);
+            assert!(!s.shown);
+            assert!(b.is_hidden());
+        }
+        assert!(out.is_empty());
     }
 
     #[test]
