@@ -340,11 +340,18 @@ impl PolicyEngine {
         for (i, r) in resources.iter().enumerate() {
             by_type.entry(r.kind_key.as_str()).or_default().push(i);
         }
-        let total: usize = selected
+        // Each policy's resources, found once: for the progress total, the worker and its step.
+        let members: Vec<Vec<usize>> = selected
             .iter()
-            .filter_map(|&pi| catalog.policies.get(pi))
-            .map(|p| members_of(&p.meta.resource_types, &by_type).len())
-            .sum();
+            .map(|&pi| {
+                catalog
+                    .policies
+                    .get(pi)
+                    .map(|p| members_of(&p.meta.resource_types, &by_type))
+                    .unwrap_or_default()
+            })
+            .collect();
+        let total: usize = members.iter().map(Vec::len).sum();
         opts.progress
             .stage("evaluate", total as u64, "resource checks");
         let results: Mutex<Vec<Option<Outcome>>> = Mutex::new(vec![None; selected.len()]);
@@ -354,17 +361,16 @@ impl PolicyEngine {
             for _ in 0..jobs {
                 scope.spawn(|| loop {
                     let slot = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(&pi) = selected.get(slot) else {
+                    let (Some(&pi), Some(mine)) = (selected.get(slot), members.get(slot)) else {
                         break;
                     };
                     let t0 = std::time::Instant::now();
                     let outcome =
-                        self.evaluate_one(catalog, pi, resources, values, &by_type, opts, sources);
+                        self.evaluate_one(catalog, pi, resources, values, mine, opts, sources);
                     if let Some(p) = catalog.policies.get(pi) {
                         opts.progress.policy_time(&p.meta.id, t0.elapsed());
-                        opts.progress
-                            .inc(members_of(&p.meta.resource_types, &by_type).len() as u64);
                     }
+                    opts.progress.inc(mine.len() as u64);
                     if let Ok(mut guard) = results.lock() {
                         if let Some(cell) = guard.get_mut(slot) {
                             *cell = Some(outcome);
@@ -395,7 +401,7 @@ impl PolicyEngine {
         pi: usize,
         resources: &[Resource],
         values: &[regorus::Value],
-        by_type: &BTreeMap<&str, Vec<usize>>,
+        members: &[usize],
         opts: &EvalOptions,
         sources: &SourceMap,
     ) -> Outcome {
@@ -411,7 +417,6 @@ impl PolicyEngine {
         if self.failed.contains(&policy.module) {
             return Outcome::NotLoaded;
         }
-        let members = members_of(&policy.meta.resource_types, by_type);
         let input_resources: Vec<regorus::Value> = members
             .iter()
             .filter_map(|&i| values.get(i).cloned())
@@ -505,7 +510,7 @@ impl PolicyEngine {
             None => BTreeMap::new(),
         };
         let mut verdicts = Vec::with_capacity(members.len());
-        for &i in &members {
+        for &i in members {
             let Some(r) = resources.get(i) else { continue };
             let is_applicable = applicable.as_ref().is_none_or(|a| a.contains(&r.key));
             // Data a check needed but did not have is never counted as healthy: such a
