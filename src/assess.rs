@@ -117,6 +117,8 @@ pub struct Assessment {
     pub now: String,
     /// Gates.
     pub gates: Gates,
+    /// Worker threads for building the report.
+    pub jobs: usize,
 }
 
 /// Runs the pipeline. Problems are collected in the assessment, never returned early.
@@ -215,17 +217,12 @@ pub fn assess(opts: AssessOptions, mut sources: SourceMap, mut problems: Problem
             timeout: opts.timeout,
             jobs: opts.jobs,
             parameters: &eval.parameters,
+            backend: opts.backend,
         },
         &sources,
         &mut problems,
     );
     progress.stage("score", 0, "resources");
-    let index: BTreeMap<&str, usize> = inventory
-        .resources
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (r.key.as_str(), i))
-        .collect();
     let mut evaluated = Vec::with_capacity(selected.len());
     for (&pi, outcome) in selected.iter().zip(outcomes) {
         let findings = match outcome {
@@ -238,7 +235,7 @@ pub fn assess(opts: AssessOptions, mut sources: SourceMap, mut problems: Problem
                 verdicts
                     .into_iter()
                     .filter_map(|v| {
-                        let ri = *index.get(v.resource.as_str())?;
+                        let ri = v.index;
                         let resource = inventory.resources.get(ri)?;
                         let policy_id = catalog.policies.get(pi).map(|p| p.meta.id.as_str())?;
                         let exemption = (v.state != State::NotApplicable)
@@ -308,8 +305,7 @@ pub fn assess(opts: AssessOptions, mut sources: SourceMap, mut problems: Problem
         controls: &catalog.controls,
         recommendation_control: &rec_control,
     };
-    let score = score::compute(&model, &entries);
-    let gains = score::recommendation_gains(&model, &entries);
+    let (score, gains) = score::compute_with_gains(&model, &entries);
     // Freeing a large estate's engine values takes seconds; nothing waits for it.
     crate::drop_later((engine, values));
 
@@ -330,6 +326,7 @@ pub fn assess(opts: AssessOptions, mut sources: SourceMap, mut problems: Problem
         scored,
         now: opts.now,
         gates: opts.gates,
+        jobs: opts.jobs,
     }
 }
 
@@ -690,80 +687,95 @@ impl Assessment {
             .collect()
     }
 
+    /// One recommendation of the report with its resource rows, sorted.
+    fn recommendation(
+        &self,
+        rec: usize,
+        ei: usize,
+        locations: &[Option<report::SourceLocation>],
+    ) -> Option<report::Recommendation> {
+        let e = self.evaluated.get(ei)?;
+        let p = self.catalog.policies.get(e.policy)?;
+        let gain = self.gains.get(rec);
+        let control = self.catalog.controls.get(p.control);
+        let mut counts = report::Counts::default();
+        let mut resources = Vec::new();
+        for f in e.findings.iter().flatten() {
+            let Some(r) = self.inventory.resources.get(f.resource) else {
+                continue;
+            };
+            match f.state {
+                State::Healthy => counts.healthy += 1,
+                State::Unhealthy => counts.unhealthy += 1,
+                State::NotApplicable => counts.not_applicable += 1,
+                State::Exempt => counts.exempt += 1,
+            }
+            let exemption = f
+                .exemption
+                .and_then(|i| self.config.exemptions.get(i))
+                .map(|x| report::ExemptionRef {
+                    category: x.category.clone(),
+                    reason: x.reason.clone(),
+                    owner: x.owner.clone(),
+                    expires: x.expires.clone(),
+                });
+            resources.push(report::ResourceState {
+                id: r.id.clone(),
+                kind: r.kind.clone(),
+                subscription_id: r.subscription_id.clone(),
+                resource_group: r.resource_group.clone(),
+                name: resource_name(r),
+                state: f.state.as_str().into(),
+                message: (!f.messages.is_empty()).then(|| f.messages.join("; ")),
+                fingerprint: fingerprint(&p.meta.id, &r.key),
+                exemption,
+                fixes: f.fixes.clone(),
+                location: locations.get(f.resource).cloned().flatten(),
+                baseline: None,
+            });
+        }
+        // Keys computed once per row (stable sort): lower-casing inside the comparison
+        // allocated two strings per comparison, millions on a large estate.
+        resources.sort_by_cached_key(|a| (state_rank(&a.state), a.id.to_ascii_lowercase()));
+        Some(report::Recommendation {
+            id: p.meta.id.clone(),
+            title: p.meta.title.clone(),
+            description: p.meta.description.clone(),
+            severity: p.meta.severity.as_str().into(),
+            control: p.meta.control.clone(),
+            control_name: control.map(|c| c.name.clone()).unwrap_or_default(),
+            remediation: p.meta.remediation.clone(),
+            quick_fix: p.meta.quick_fix.is_some(),
+            resource_types: p.meta.resource_types.clone(),
+            potential_gain: gain.map_or(
+                report::Gain {
+                    points: 0.0,
+                    percent: 0.0,
+                },
+                score::Gain::rounded,
+            ),
+            counts,
+            resources,
+        })
+    }
+
     /// Builds the report view: everything sorted, numbers rounded to 4 decimals.
     pub fn report(&self) -> Report {
         let rounded = self.score.rounded();
         let locations = self.resource_locations();
-        let mut recommendations = Vec::new();
-        for (rec, &ei) in self.scored.iter().enumerate() {
-            let Some(e) = self.evaluated.get(ei) else {
-                continue;
-            };
-            let Some(p) = self.catalog.policies.get(e.policy) else {
-                continue;
-            };
-            let gain = self.gains.get(rec);
-            let control = self.catalog.controls.get(p.control);
-            let mut counts = report::Counts::default();
-            let mut resources = Vec::new();
-            for f in e.findings.iter().flatten() {
-                let Some(r) = self.inventory.resources.get(f.resource) else {
-                    continue;
-                };
-                match f.state {
-                    State::Healthy => counts.healthy += 1,
-                    State::Unhealthy => counts.unhealthy += 1,
-                    State::NotApplicable => counts.not_applicable += 1,
-                    State::Exempt => counts.exempt += 1,
-                }
-                let exemption = f
-                    .exemption
-                    .and_then(|i| self.config.exemptions.get(i))
-                    .map(|x| report::ExemptionRef {
-                        category: x.category.clone(),
-                        reason: x.reason.clone(),
-                        owner: x.owner.clone(),
-                        expires: x.expires.clone(),
-                    });
-                resources.push(report::ResourceState {
-                    id: r.id.clone(),
-                    kind: r.kind.clone(),
-                    subscription_id: r.subscription_id.clone(),
-                    resource_group: r.resource_group.clone(),
-                    name: resource_name(r),
-                    state: f.state.as_str().into(),
-                    message: (!f.messages.is_empty()).then(|| f.messages.join("; ")),
-                    fingerprint: fingerprint(&p.meta.id, &r.key),
-                    exemption,
-                    fixes: f.fixes.clone(),
-                    location: locations.get(f.resource).cloned().flatten(),
-                    baseline: None,
-                });
-            }
-            // Keys computed once per row (stable sort): lower-casing inside the comparison
-            // allocated two strings per comparison, millions on a large estate.
-            resources.sort_by_cached_key(|a| (state_rank(&a.state), a.id.to_ascii_lowercase()));
-            recommendations.push(report::Recommendation {
-                id: p.meta.id.clone(),
-                title: p.meta.title.clone(),
-                description: p.meta.description.clone(),
-                severity: p.meta.severity.as_str().into(),
-                control: p.meta.control.clone(),
-                control_name: control.map(|c| c.name.clone()).unwrap_or_default(),
-                remediation: p.meta.remediation.clone(),
-                quick_fix: p.meta.quick_fix.is_some(),
-                resource_types: p.meta.resource_types.clone(),
-                potential_gain: gain.map_or(
-                    report::Gain {
-                        points: 0.0,
-                        percent: 0.0,
-                    },
-                    score::Gain::rounded,
-                ),
-                counts,
-                resources,
-            });
-        }
+        // Rows are independent per recommendation; a large estate has hundreds of thousands.
+        let recs: Vec<(usize, usize)> = self.scored.iter().copied().enumerate().collect();
+        let built = crate::parallel::map(&recs, self.jobs, |&(rec, ei)| {
+            self.recommendation(rec, ei, &locations)
+        });
+        // A worker that died (a bug) leaves a gap: build that one here rather than lose it.
+        let mut recommendations: Vec<report::Recommendation> = recs
+            .iter()
+            .zip(built)
+            .filter_map(|(&(rec, ei), r)| {
+                r.unwrap_or_else(|| self.recommendation(rec, ei, &locations))
+            })
+            .collect();
         recommendations.sort_by(|a, b| {
             b.potential_gain
                 .percent

@@ -26,6 +26,7 @@ pub mod intel;
 pub mod load;
 pub mod model;
 pub mod output;
+pub mod parallel;
 pub mod policy;
 pub mod progress;
 pub mod report;

@@ -371,6 +371,8 @@ pub enum PolicySource {
 pub struct Verdict {
     /// Lower-cased resource id.
     pub resource: String,
+    /// The resource's position in the inventory the policy was evaluated over.
+    pub index: usize,
     /// Healthy, unhealthy or not applicable (exemptions are applied later).
     pub state: State,
     /// Why, for unhealthy verdicts: one line per deny object naming the resource, sorted.

@@ -162,6 +162,20 @@ impl Score {
 pub fn compute(model: &ScoreModel, entries: &[Entry]) -> Score {
     let tallies = Tallies::build(model, entries);
     let base = Baseline::new(model, &tallies);
+    score_of(model, &tallies, &base)
+}
+
+/// [`compute`] and [`recommendation_gains`] together, tallying the entries once.
+pub fn compute_with_gains(model: &ScoreModel, entries: &[Entry]) -> (Score, Vec<Gain>) {
+    let tallies = Tallies::build(model, entries);
+    let base = Baseline::new(model, &tallies);
+    (
+        score_of(model, &tallies, &base),
+        gains_of(model, &tallies, &base),
+    )
+}
+
+fn score_of(model: &ScoreModel, tallies: &Tallies, base: &Baseline) -> Score {
     let subscriptions = tallies
         .scopes
         .iter()
@@ -179,10 +193,10 @@ pub fn compute(model: &ScoreModel, entries: &[Entry]) -> Score {
         .iter()
         .zip(&tallies.cells)
         .enumerate()
-        .map(|(index, (control, row))| control_score(model, &tallies, &base, index, control, row))
+        .map(|(index, (control, row))| control_score(model, tallies, base, index, control, row))
         .collect();
     Score {
-        overall: base.overall,
+        overall: base.overall.clone(),
         subscriptions,
         controls,
     }
@@ -201,6 +215,10 @@ pub fn compute(model: &ScoreModel, entries: &[Entry]) -> Score {
 pub fn recommendation_gains(model: &ScoreModel, entries: &[Entry]) -> Vec<Gain> {
     let tallies = Tallies::build(model, entries);
     let base = Baseline::new(model, &tallies);
+    gains_of(model, &tallies, &base)
+}
+
+fn gains_of(model: &ScoreModel, tallies: &Tallies, base: &Baseline) -> Vec<Gain> {
     let mut gains: Vec<Gain> = model
         .recommendation_control
         .iter()
@@ -229,7 +247,7 @@ pub fn recommendation_gains(model: &ScoreModel, entries: &[Entry]) -> Vec<Gain> 
                 },
             ))
         });
-        let gain = base.gain(model, &tallies, control, patches);
+        let gain = base.gain(model, tallies, control, patches);
         if let Some(slot) = gains.get_mut(first.recommendation) {
             *slot = gain;
         }
@@ -313,15 +331,16 @@ impl<'e> Tallies<'e> {
         };
         // Scope ids are numbered in sorted order, so every later loop over scopes runs in id
         // order and the float sums do not depend on the entry order.
-        let mut scope_index: BTreeMap<&str, usize> = entries
+        let mut scopes: Vec<&str> = entries
             .iter()
             .filter(|entry| control_of(entry).is_some())
-            .map(|entry| (entry.scope.as_str(), 0))
+            .map(|entry| entry.scope.as_str())
+            .collect::<std::collections::HashSet<&str>>()
+            .into_iter()
             .collect();
-        for (index, slot) in scope_index.values_mut().enumerate() {
-            *slot = index;
-        }
-        let scopes: Vec<&str> = scope_index.keys().copied().collect();
+        scopes.sort_unstable();
+        let scope_index: std::collections::HashMap<&str, usize> =
+            scopes.iter().enumerate().map(|(i, s)| (*s, i)).collect();
 
         let mut rows: Vec<Row> = entries
             .iter()

@@ -21,9 +21,10 @@ rules(nsg) := {normalise(r, false) | some r in rule_list(nsg, "securityRules")} 
 	some r in rule_list(nsg, "defaultSecurityRules")
 }
 
-# internet_rules(nsg) is the subset of rules(nsg) that can decide Internet traffic: inbound
-# rules with an Internet source. Only these matter to open_rule and
-# other_exposures, and picking them from the raw rules first skips normalising (parsing the
+# internet_rules(nsg) holds the rules of rules(nsg) that can decide Internet traffic
+# (inbound rules with an Internet source), and possibly a few others: open_rule and
+# other_exposures check from_internet on every rule they use, so the set may be larger
+# but never smaller. Picking rules from the raw data first skips normalising (parsing the
 # port ranges of) the internal rules that make up most large NSGs.
 internet_rules(nsg) := {normalise(r, false) |
 	some r in rule_list(nsg, "securityRules")
@@ -33,19 +34,16 @@ internet_rules(nsg) := {normalise(r, false) |
 	_maybe_internet(r)
 }
 
+# _maybe_internet(r) holds for every inbound rule with an Internet source, and for some
+# other rules. An Internet prefix ("*", "Internet", "Any" or a /0 CIDR, in either source
+# field, alone or in a comma-separated list) always leaves one of these substrings in the
+# JSON text of the source fields, so one regular expression over that text rejects most
+# internal rules without splitting and lower-casing every prefix; this runs for every rule
+# of every NSG.
 _maybe_internet(r) if {
 	p := util.props(r)
+	regex.match(`(?i)[*]|internet|any|/0`, json.marshal([object.get(p, "sourceAddressPrefix", null), object.get(p, "sourceAddressPrefixes", null)]))
 	util.lc(object.get(p, "direction", "")) == "inbound"
-	_internet_source(p)
-}
-
-# _internet_source(p) is `some s in prefixes(p); internet_prefix(s)` without building the
-# set: this runs for every rule of every NSG.
-_internet_source(p) if {
-	some field in ["sourceAddressPrefix", "sourceAddressPrefixes"]
-	some item in util.list(object.get(p, field, null))
-	some s in ports.pieces(item)
-	internet_prefix(util.lc(s))
 }
 
 rule_list(nsg, field) := [r | some r in util.list(object.get(util.props(nsg), field, [])); is_object(r)]
@@ -116,16 +114,19 @@ open_rule(rs, proto, port) := sort(allowing)[0] if {
 # open_management_ports(nsg) is the set of [port, rule] pairs for the management ports
 # (22, 3389, 5985, 5986 over TCP) the NSG lets in from the Internet, rule being the
 # normalised rule that opens the port.
-open_management_ports(nsg) := {[p, r] |
-	rs := internet_rules(nsg)
+open_management_ports(nsg) := _open_management(internet_rules(nsg))
+
+_open_management(rs) := {[p, r] |
 	some p, _ in ports.management
 	r := open_rule(rs, "tcp", p)
 }
 
 # management_findings(nsg) groups open_management_ports(nsg) by rule: a set of
 # {rule, ports} with ports sorted, so a rule opening 22 and 3389 is one finding.
-management_findings(nsg) := {{"rule": r, "ports": ps} |
-	opened := open_management_ports(nsg)
+management_findings(nsg) := _management_of(internet_rules(nsg))
+
+_management_of(rs) := {{"rule": r, "ports": ps} |
+	opened := _open_management(rs)
 	some [_, r] in opened
 	ps := sort([p | some [p, x] in opened; x == r])
 }
@@ -157,11 +158,18 @@ other_exposures(rs, rule) := {sprintf("%d/%s", [p, proto]) |
 
 # open_other_ports(nsg) is the set of {rule, exposures} for every rule of the NSG that
 # effectively opens a port other than 80, 443 and the management ports to the Internet.
-open_other_ports(nsg) := {{"rule": r, "exposures": sort(e)} |
-	rs := internet_rules(nsg)
+open_other_ports(nsg) := _other_of(internet_rules(nsg))
+
+_other_of(rs) := {{"rule": r, "exposures": sort(e)} |
 	some r in rs
 	e := other_exposures(rs, r)
 	count(e) > 0
+}
+
+# analysis(nsg) is {"management": management_findings(nsg), "other": open_other_ports(nsg)},
+# the NSG's rules normalised once for both.
+analysis(nsg) := {"management": _management_of(rs), "other": _other_of(rs)} if {
+	rs := internet_rules(nsg)
 }
 
 # describe_rule(rule) is "AllowSSH (priority 100, source *)" for messages.
@@ -231,24 +239,40 @@ vm_nsgs(vm) := {{"nsg": id, "via": sprintf("network interface %s", [util.name_of
 # the VM's path (NIC or subnet) with a rule that opens management ports to the Internet;
 # via lists where the NSG is attached. NSGs missing from the inventory cannot be judged
 # and are skipped.
-vm_management_findings(vm) := {{"nsg": util.resource(id), "via": vias, "rule": f.rule, "ports": f.ports} |
+_vm_management_findings(vm) := {{"nsg": util.resource(id), "via": vias, "rule": f.rule, "ports": f.ports} |
 	refs := vm_nsgs(vm)
 	some id in {ref.nsg | some ref in refs}
 	vias := sort([ref.via | some ref in refs; ref.nsg == id])
-	some f in nsg_management_findings[id]
+	some f in _management_by_id(id)
 }
 
+# vm_management_findings(vm) is _vm_management_findings(vm), from posture's shared table
+# (data.posture.shared.vm_management_findings, by lower-cased VM id) when there is one.
+vm_management_findings(vm) := data.posture.shared.vm_management_findings[lower(vm.id)] if {
+	data.posture.shared.vm_management_findings
+} else := _vm_management_findings(vm)
+
 # nsg_management_findings is management_findings of every NSG of the inventory, by
-# lower-cased id, shared by all the VMs behind an NSG. posture computes this table once per
-# assessment for every policy and passes it as data.posture.shared.nsg_management_findings;
-# without it (unit tests, other hosts) it is computed here, with the same result.
-nsg_management_findings := data.posture.shared.nsg_management_findings if {
-	data.posture.shared.nsg_management_findings
-} else := {id: management_findings(nsg) |
+# lower-cased id, shared by all the VMs behind an NSG. Without posture's shared table (unit
+# tests, other hosts) it is computed here.
+nsg_management_findings := {id: management_findings(nsg) |
 	some id, nsg in util.of_type("Microsoft.Network/networkSecurityGroups")
 }
 
-# nsg_management(nsg) is management_findings(nsg), from the shared table when posture gave one.
-nsg_management(nsg) := data.posture.shared.nsg_management_findings[lower(nsg.id)] if {
-	data.posture.shared.nsg_management_findings
+# posture computes analysis(nsg) once per assessment for every NSG and passes the table,
+# by lower-cased id, as data.posture.shared.nsg_analysis; the functions below read it when
+# present and compute the same values otherwise. An id that is not an NSG of the inventory
+# has no findings either way.
+_management_by_id(id) := object.get(data.posture.shared.nsg_analysis, [id, "management"], set()) if {
+	data.posture.shared.nsg_analysis
+} else := nsg_management_findings[id]
+
+# nsg_management(nsg) is management_findings(nsg).
+nsg_management(nsg) := data.posture.shared.nsg_analysis[lower(nsg.id)].management if {
+	data.posture.shared.nsg_analysis
 } else := management_findings(nsg)
+
+# nsg_other_ports(nsg) is open_other_ports(nsg).
+nsg_other_ports(nsg) := data.posture.shared.nsg_analysis[lower(nsg.id)].other if {
+	data.posture.shared.nsg_analysis
+} else := open_other_ports(nsg)

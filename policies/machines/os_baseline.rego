@@ -243,9 +243,12 @@ _section_gap(r, rule) := agent.unavailable(agent.section(r, ["baseline", name]),
 
 _baseline(r, name) := agent.section(r, ["baseline", name])
 
-# The checks of each kind. _problem(r, rule, check) is the set of failing values a check
-# finds, _gap(r, rule, check) the set of values it needs but misses; either is undefined
-# when the check has nothing to say.
+# The checks of each kind. _problem_<check>(r, rule) is the set of failing values a check
+# finds, _gap_<check>(r, rule) the set of values it needs but misses; either is undefined
+# when the check has nothing to say. The kind picks its checks directly: one function with
+# a definition per check would run every definition on every call.
+# The kinds and their checks, as dispatched below (the catalogue test requires every
+# rule's kind to be one of them).
 _checks := {
 	"file": ["file-mode", "file-owner", "file-group"],
 	"accounts": ["accounts"],
@@ -256,15 +259,49 @@ _checks := {
 	"registry": ["registry"],
 }
 
-_problems(r, rule) := sort([m |
-	some c in _checks[rule.kind]
-	some m in _problem(r, rule, c)
-])
+_problems(r, rule) := sort(array.concat(array.concat(
+	[m | some m in _problem_file_mode(r, rule)],
+	[m | some m in _problem_file_owner(r, rule)]
+), [m | some m in _problem_file_group(r, rule)])) if {
+	rule.kind == "file"
+} else := sort([m | some m in _problem_accounts(r, rule)]) if {
+	rule.kind == "accounts"
+} else := sort([m | some m in _problem_settings(r, rule)]) if {
+	rule.kind == "settings"
+} else := sort(array.concat(
+	[m | some m in _problem_packages(r, rule)],
+	[m | some m in _problem_services(r, rule)]
+)) if {
+	rule.kind == "packages"
+} else := sort(array.concat(
+	[m | some m in _problem_module_loaded(r, rule)],
+	[m | some m in _problem_module_disabled(r, rule)]
+)) if {
+	rule.kind == "module"
+} else := sort([m | some m in _problem_flags(r, rule)]) if {
+	rule.kind == "flags"
+} else := sort([m | some m in _problem_registry(r, rule)]) if {
+	rule.kind == "registry"
+}
 
-_gaps(r, rule) := sort([m |
-	some c in _checks[rule.kind]
-	some m in _gap(r, rule, c)
-])
+_gaps(r, rule) := sort([m | some m in _gap_file_mode(r, rule)]) if {
+	rule.kind == "file"
+} else := sort([m | some m in _gap_accounts(r, rule)]) if {
+	rule.kind == "accounts"
+} else := sort([m | some m in _gap_settings(r, rule)]) if {
+	rule.kind == "settings"
+} else := sort(array.concat(
+	[m | some m in _gap_packages(r, rule)],
+	[m | some m in _gap_services(r, rule)]
+)) if {
+	rule.kind == "packages"
+} else := sort([m | some m in _gap_module_disabled(r, rule)]) if {
+	rule.kind == "module"
+} else := sort([m | some m in _gap_flags(r, rule)]) if {
+	rule.kind == "flags"
+} else := sort([m | some m in _gap_registry(r, rule)]) if {
+	rule.kind == "registry"
+}
 
 # --- file: mode, owner and group of a file.
 
@@ -282,19 +319,19 @@ _file_present(r, rule) := e if {
 	not util.is_false(e.exists)
 }
 
-_problem(r, rule, "file-mode") := {sprintf("%s has mode %v, expected %s or stricter", [rule.path, e.mode, rule.mode])} if {
+_problem_file_mode(r, rule) := {sprintf("%s has mode %v, expected %s or stricter", [rule.path, e.mode, rule.mode])} if {
 	e := _file_present(r, rule)
 	agent.octal(e.mode)
 	not agent.mode_within(e.mode, rule.mode)
 }
 
-_problem(r, rule, "file-owner") := {sprintf("%s is owned by %s, expected %s", [rule.path, e.owner, rule.owner])} if {
+_problem_file_owner(r, rule) := {sprintf("%s is owned by %s, expected %s", [rule.path, e.owner, rule.owner])} if {
 	e := _file_present(r, rule)
 	is_string(e.owner)
 	not e.owner in {rule.owner, "0"}
 }
 
-_problem(r, rule, "file-group") := {sprintf("%s has group %s, expected %s", [rule.path, e.group, concat(" or ", rule.groups)])} if {
+_problem_file_group(r, rule) := {sprintf("%s has group %s, expected %s", [rule.path, e.group, concat(" or ", rule.groups)])} if {
 	e := _file_present(r, rule)
 	is_string(e.group)
 	is_array(rule.groups)
@@ -302,7 +339,7 @@ _problem(r, rule, "file-group") := {sprintf("%s has group %s, expected %s", [rul
 	e.group != "0"
 }
 
-_gap(r, rule, "file-mode") := {sprintf("%s not reported", [rule.path])} if {
+_gap_file_mode(r, rule) := {sprintf("%s not reported", [rule.path])} if {
 	not _file_entry(r, rule.path)
 } else := {sprintf("mode of %s not reported", [rule.path])} if {
 	e := _file_present(r, rule)
@@ -311,14 +348,14 @@ _gap(r, rule, "file-mode") := {sprintf("%s not reported", [rule.path])} if {
 
 # --- accounts: a list of account names that may hold only the allowed names.
 
-_problem(r, rule, "accounts") := {sprintf("%s: %s", [rule.what, concat(", ", extra)])} if {
+_problem_accounts(r, rule) := {sprintf("%s: %s", [rule.what, concat(", ", extra)])} if {
 	names := _baseline(r, "accounts")[rule.field]
 	is_array(names)
 	extra := sort({sprintf("%v", [n]) | some n in names; not n in rule.allowed})
 	count(extra) > 0
 }
 
-_gap(r, rule, "accounts") := {sprintf("accounts.%s not reported", [rule.field])} if {
+_gap_accounts(r, rule) := {sprintf("accounts.%s not reported", [rule.field])} if {
 	not is_array(_baseline(r, "accounts")[rule.field])
 }
 
@@ -341,13 +378,13 @@ _label(rule, key) := rule.label if rule.label
 
 else := key
 
-_problem(r, rule, "settings") := {sprintf("%s is %v, expected %s", [_label(rule, key), v, _describe(rule.op, _expected(rule))]) |
+_problem_settings(r, rule) := {sprintf("%s is %v, expected %s", [_label(rule, key), v, _describe(rule.op, _expected(rule))]) |
 	some key in rule.keys
 	v := _setting(r, rule, key)
 	not _op_ok(rule.op, v, _expected(rule))
 }
 
-_gap(r, rule, "settings") := {sprintf("%s not reported", [_label(rule, key)]) |
+_gap_settings(r, rule) := {sprintf("%s not reported", [_label(rule, key)]) |
 	some key in rule.keys
 	not _setting(r, rule, key)
 }
@@ -356,14 +393,14 @@ _gap(r, rule, "settings") := {sprintf("%s not reported", [_label(rule, key)]) |
 
 _unit(name) := regex.replace(util.lc(name), `[.](service|socket|path|timer)$`, "")
 
-_problem(r, rule, "packages") := {sprintf("installed: %s", [concat(", ", found)])} if {
+_problem_packages(r, rule) := {sprintf("installed: %s", [concat(", ", found)])} if {
 	installed := _baseline(r, "services").packages
 	is_array(installed)
 	found := sort({p | some p in installed; util.lc(p) in rule.packages})
 	count(found) > 0
 }
 
-_problem(r, rule, "services") := {sprintf("enabled: %s", [concat(", ", found)])} if {
+_problem_services(r, rule) := {sprintf("enabled: %s", [concat(", ", found)])} if {
 	enabled := _baseline(r, "services").enabled
 	is_array(enabled)
 	wanted := {_unit(s) | some s in rule.services}
@@ -371,12 +408,12 @@ _problem(r, rule, "services") := {sprintf("enabled: %s", [concat(", ", found)])}
 	count(found) > 0
 }
 
-_gap(r, rule, "packages") := {"installed packages not reported"} if {
+_gap_packages(r, rule) := {"installed packages not reported"} if {
 	count(rule.packages) > 0
 	not is_array(_baseline(r, "services").packages)
 }
 
-_gap(r, rule, "services") := {"enabled services not reported"} if {
+_gap_services(r, rule) := {"enabled services not reported"} if {
 	not is_array(_baseline(r, "services").enabled)
 }
 
@@ -390,16 +427,16 @@ _modules(r, field) := {_module(m) | some m in mods} if {
 	is_array(mods)
 }
 
-_problem(r, rule, "module-loaded") := {sprintf("kernel module %s is loaded", [rule.module])} if {
+_problem_module_loaded(r, rule) := {sprintf("kernel module %s is loaded", [rule.module])} if {
 	_module(rule.module) in _modules(r, "loaded")
 }
 
-_problem(r, rule, "module-disabled") := {sprintf("kernel module %s is not disabled", [rule.module])} if {
+_problem_module_disabled(r, rule) := {sprintf("kernel module %s is not disabled", [rule.module])} if {
 	not _module(rule.module) in _modules(r, "disabled")
 	_modules(r, "disabled")
 }
 
-_gap(r, rule, "module-disabled") := {"disabled kernel modules not reported"} if {
+_gap_module_disabled(r, rule) := {"disabled kernel modules not reported"} if {
 	not _modules(r, "disabled")
 }
 
@@ -409,11 +446,11 @@ _flag(r, rule, path) := object.get(_baseline(r, rule.section), path, null) if is
 
 else := null
 
-_problem(r, rule, "flags") := {rule.what} if {
+_problem_flags(r, rule) := {rule.what} if {
 	count([path | some path in rule.fields; not util.is_false(_flag(r, rule, path))]) == 0
 }
 
-_gap(r, rule, "flags") := {sprintf("%s not reported", [concat(".", array.concat([rule.section], path))]) |
+_gap_flags(r, rule) := {sprintf("%s not reported", [concat(".", array.concat([rule.section], path))]) |
 	some path in rule.fields
 	not util.is_false(_flag(r, rule, path))
 } if not _flags_pass(r, rule)
@@ -426,9 +463,9 @@ _flags_pass(r, rule) if {
 # --- registry: alternatives, of which one must pass. Each alternative is a registry value
 # or a field of the endpoint protection products.
 
-_problem(r, rule, "registry") := _registry_outcomes(r, rule, "fail") if not _registry_pass(r, rule)
+_problem_registry(r, rule) := _registry_outcomes(r, rule, "fail") if not _registry_pass(r, rule)
 
-_gap(r, rule, "registry") := _registry_outcomes(r, rule, "unknown") if not _registry_pass(r, rule)
+_gap_registry(r, rule) := _registry_outcomes(r, rule, "unknown") if not _registry_pass(r, rule)
 
 _registry_outcomes(r, rule, state) := {res.msg |
 	some alt in rule.any

@@ -38,7 +38,7 @@ import data.posture.lib.ports
 
 deny contains {"resource": nsg.id, "message": msg, "fix": {"rule": f.rule.name}} if {
 	some nsg in input.resources
-	some f in net.open_other_ports(nsg)
+	some f in net.nsg_other_ports(nsg)
 	msg := sprintf("inbound rule %s allows %s %s %s from the Internet; beyond 80, 443 and the management ports it opens %s", [
 		net.describe_rule(f.rule),
 		_protocol(f.rule.protocol),

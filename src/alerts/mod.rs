@@ -29,7 +29,7 @@ use crate::intel::Intel;
 use crate::load::Inventory;
 use crate::model::AlertSeverity;
 use crate::policy::catalog::Catalog;
-use crate::policy::engine::{engine_problem, to_json, PolicyEngine};
+use crate::policy::engine::{engine_problem, rvm_eval, to_json, Backend, PolicyEngine, RvmError};
 use crate::report::{Alert, SourceLocation};
 use crate::source::SourceMap;
 
@@ -44,6 +44,9 @@ pub struct AlertOptions<'a> {
     pub jobs: usize,
     /// Parameters per policy id (defaults merged with config).
     pub parameters: &'a BTreeMap<String, BTreeMap<String, Json>>,
+    /// The engine that runs detections (the RVM falls back to the interpreter as for
+    /// recommendations).
+    pub backend: Backend,
 }
 
 /// The alerts of a run and the detections that failed.
@@ -278,29 +281,47 @@ fn evaluate_one(shared: &Shared<'_>, pi: usize) -> Outcome {
         regorus::Value::from("now"),
         regorus::Value::from(shared.opts.now),
     );
-    engine.set_input(regorus::Value::from(input));
-    if let Some(check) = NonZeroU32::new(64) {
-        engine.set_execution_timer_config(ExecutionTimerConfig {
-            limit: shared.opts.timeout,
-            check_interval: check,
-        });
-    }
+    let input = regorus::Value::from(input);
+    let entry = format!("data.{}.alerts", module.package);
     let prefix = format!("detection `{id}`: ");
-    let value = engine
-        .eval_rule(format!("data.{}.alerts", module.package))
-        .map_err(|e| {
-            let mut p = engine_problem("posture::alert::eval", &prefix, &e, shared.sources);
-            if p.file().is_none() {
-                p = p.in_file(module.path.clone());
+    let time_help = || {
+        format!(
+            "the detection ran longer than the evaluation limit of {} s; raise it with --eval-timeout",
+            shared.opts.timeout.as_secs_f64()
+        )
+    };
+    let compiled = match shared.opts.backend {
+        Backend::Rvm => rvm_eval(&mut engine, &entry, input.clone(), shared.opts.timeout),
+        Backend::Interpreter => Err(RvmError::Fallback),
+    };
+    let value = match compiled {
+        Ok(v) => v,
+        Err(RvmError::TimeLimit(msg)) => {
+            return Err(fail(format!("{prefix}{msg}"))
+                .in_file(module.path.clone())
+                .with_help(time_help()))
+        }
+        // The interpreter reports any error with its position.
+        Err(RvmError::Fallback) => {
+            engine.set_input(input);
+            if let Some(check) = NonZeroU32::new(64) {
+                engine.set_execution_timer_config(ExecutionTimerConfig {
+                    limit: shared.opts.timeout,
+                    check_interval: check,
+                });
             }
-            if e.to_string().contains("time limit") {
-                p = p.with_help(format!(
-                    "the detection ran longer than the evaluation limit of {} s; raise it with --eval-timeout",
-                    shared.opts.timeout.as_secs_f64()
-                ));
-            }
-            p
-        })?;
+            engine.eval_rule(entry).map_err(|e| {
+                let mut p = engine_problem("posture::alert::eval", &prefix, &e, shared.sources);
+                if p.file().is_none() {
+                    p = p.in_file(module.path.clone());
+                }
+                if e.to_string().contains("time limit") {
+                    p = p.with_help(time_help());
+                }
+                p
+            })?
+        }
+    };
     let items = match to_json(&value) {
         Json::Array(a) => a,
         Json::Null => Vec::new(),

@@ -212,7 +212,6 @@ impl PolicyEngine {
         if opts.backend == Backend::Interpreter {
             return;
         }
-        let mut shared: BTreeMap<regorus::Value, regorus::Value> = BTreeMap::new();
         for table in SHARED_TABLES {
             let provided = catalog.modules.iter().enumerate().any(|(i, m)| {
                 m.kind == ModuleKind::Library
@@ -237,22 +236,22 @@ impl PolicyEngine {
             if !provided || !wanted || members.is_empty() {
                 continue;
             }
-            if let Some(t) = self.table(table, &members, resources, values, opts) {
-                shared.insert(regorus::Value::from(table.name), t);
-            }
+            let Some(t) = self.table(table, &members, resources, values, opts) else {
+                continue;
+            };
+            // Given to the engine at once: a later table may read an earlier one.
+            let mut shared = BTreeMap::new();
+            shared.insert(regorus::Value::from(table.name), t);
+            let mut posture = BTreeMap::new();
+            posture.insert(regorus::Value::from("shared"), regorus::Value::from(shared));
+            let mut data = BTreeMap::new();
+            data.insert(
+                regorus::Value::from("posture"),
+                regorus::Value::from(posture),
+            );
+            // A failure only means policies compute the table themselves.
+            let _ = self.engine.add_data(regorus::Value::from(data));
         }
-        if shared.is_empty() {
-            return;
-        }
-        let mut posture = BTreeMap::new();
-        posture.insert(regorus::Value::from("shared"), regorus::Value::from(shared));
-        let mut data = BTreeMap::new();
-        data.insert(
-            regorus::Value::from("posture"),
-            regorus::Value::from(posture),
-        );
-        // A failure only means policies compute the table themselves.
-        let _ = self.engine.add_data(regorus::Value::from(data));
     }
 
     /// One table: the function applied to every member, the members split across threads.
@@ -532,6 +531,7 @@ impl PolicyEngine {
             }
             verdicts.push(Verdict {
                 resource: r.key.clone(),
+                index: i,
                 state,
                 messages,
                 fixes,
@@ -651,14 +651,25 @@ pub struct SharedTable {
     pub function: &'static str,
 }
 
-/// The shared tables. NSG rule evaluation is the costliest logic of the library and four
-/// policies need it for every NSG.
-pub const SHARED_TABLES: &[SharedTable] = &[SharedTable {
-    name: "nsg_management_findings",
-    kind: "microsoft.network/networksecuritygroups",
-    package: "posture.lib.net",
-    function: "management_findings",
-}];
+/// The shared tables, computed in this order (a table may read the ones before it). NSG rule
+/// evaluation is the costliest logic of the library and five policies need it for every NSG:
+/// `analysis` normalises an NSG's Internet-facing rules once and answers both the
+/// management-port and the all-ports questions. Two VM policies need the management-port
+/// findings on each VM's network path (NIC -> subnet -> NSG joins).
+pub const SHARED_TABLES: &[SharedTable] = &[
+    SharedTable {
+        name: "nsg_analysis",
+        kind: "microsoft.network/networksecuritygroups",
+        package: "posture.lib.net",
+        function: "analysis",
+    },
+    SharedTable {
+        name: "vm_management_findings",
+        kind: "microsoft.compute/virtualmachines",
+        package: "posture.lib.net",
+        function: "vm_management_findings",
+    },
+];
 
 /// The rules one policy is asked for, gathered into one generated rule of the policy's
 /// package: one evaluation then answers them all, so what `deny`, `applicable` and `unknown`
@@ -725,7 +736,7 @@ struct RuleValues {
 }
 
 /// Why the RVM did not produce the results.
-enum RvmError {
+pub(crate) enum RvmError {
     /// The policy ran out of time: the interpreter would too, so report it.
     TimeLimit(String),
     /// Anything else (a construct the compiler does not support, a builtin error): the
@@ -758,7 +769,7 @@ fn run_rvm(
 }
 
 /// Compiles one rule to bytecode and runs it on a fresh VM.
-fn rvm_eval(
+pub(crate) fn rvm_eval(
     engine: &mut regorus::Engine,
     entry: &str,
     input: regorus::Value,
