@@ -86,23 +86,20 @@ deny contains {"resource": vm.id, "message": msg} if {
 # The VM's memberships, in _memberships order. A scan of every membership per VM would be
 # quadratic, and Rego has no group-by (the RVM does not support a multi-value rule keyed by
 # VM), so memberships are sorted by VM once and each VM's run of positions is looked up.
-_mine(vm) := [pair[1] |
-	some j in numbers.range(_first[id], _last[id])
-	pair := _by_vm[j]
-] if {
+_mine(vm) := [pair[1] | some pair in run] if {
 	id := lower(vm.id)
-	_first[id] >= 0
+	run := array.slice(_by_vm, _run_first[id], _run_last[id] + 1)
 } else := []
 
 _by_vm := sort([[m.vm, m] | some m in _memberships])
 
-_first := {vm: i |
+_run_first := {vm: i |
 	some i, pair in _by_vm
 	vm := pair[0]
 	_run_starts(i, vm)
 }
 
-_last := {vm: i |
+_run_last := {vm: i |
 	some i, pair in _by_vm
 	vm := pair[0]
 	_run_ends(i, vm)

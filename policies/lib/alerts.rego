@@ -204,7 +204,7 @@ launches(m) := array.concat(
 # ---------------------------------------------------------------------------------------
 # Threat intelligence (data.posture.intel, from --intel)
 
-indicators := [i | some i in object.get(data, ["posture", "intel", "indicators"], []); is_object(i)]
+indicators := [i | some i in data.posture.intel.indicators; is_object(i)]
 
 # address_indicator(ip) is an address indicator matching ip: the same address, or a CIDR
 # range holding it.

@@ -904,7 +904,7 @@ fn short(v: &Json) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{parent_key, subscription_key};
+    use super::{parent_key, subscription_key, PolicyEngine, Rules, SourceMap};
 
     #[test]
     fn parents_drop_type_name_pairs_and_provider_namespaces() {
@@ -931,6 +931,53 @@ mod tests {
 
     /// The host's index and the library's scanning fallback (used when no index is loaded,
     /// as in policy unit tests) give the same joins.
+    /// A bundled policy the RVM cannot compile still gives the right verdicts (the
+    /// interpreter runs it) but several times slower, and nothing else would notice.
+    #[test]
+    fn every_bundled_policy_and_detection_compiles_for_the_rvm() {
+        use crate::policy::catalog::{self, CatalogOptions};
+        use regorus::languages::rego::compiler::Compiler;
+        let mut sources = SourceMap::default();
+        let mut problems = crate::diag::Problems::default();
+        let opts = CatalogOptions {
+            bundled: true,
+            ..CatalogOptions::default()
+        };
+        let catalog = catalog::load(&opts, &mut sources, &mut problems);
+        let engine = PolicyEngine::new(&catalog, &sources, false, &mut problems);
+        assert!(!problems.has_errors(), "{problems:?}");
+        let mut refused = Vec::new();
+        let mut checked = 0;
+        for (_, p) in catalog.recommendations().chain(catalog.detections()) {
+            let module = catalog.module_of(p).unwrap();
+            let mut e = engine.engine_with(&catalog, &[p.module]).unwrap();
+            let entry = if p.meta.alert.is_some() {
+                format!("data.{}.alerts", module.package)
+            } else {
+                let rules = Rules::new(&module.package, p.has_applicable, p.has_unknown);
+                e.add_policy("results.rego".into(), rules.module(&module.package))
+                    .unwrap();
+                rules.entry
+            };
+            let compiled = e
+                .compile_with_entrypoint(&entry.as_str().into())
+                .map_err(|err| err.to_string())
+                .and_then(|policy| {
+                    Compiler::compile_from_policy(&policy, &[entry.as_str()])
+                        .map_err(|err| format!("{err:?}"))
+                });
+            if let Err(why) = compiled {
+                refused.push(format!("{}: {why}", p.meta.id));
+            }
+            checked += 1;
+        }
+        assert!(
+            checked > 70,
+            "only {checked} policies and detections checked"
+        );
+        assert!(refused.is_empty(), "{refused:#?}");
+    }
+
     #[test]
     fn host_index_and_rego_fallback_agree() {
         use crate::model::{Origin, Resource};

@@ -139,6 +139,13 @@ impl RegoVM {
 
     pub(super) fn jump_to(&mut self, target: u32) -> Result<Value> {
         let program = self.program.clone();
+        self.jump_to_in(&program, target)
+    }
+
+    // posture patch: `jump_to` with the program borrowed from the caller. Rule and function
+    // calls pass the program they already hold down the dispatch chain instead of cloning
+    // the `Arc` (an atomic increment and decrement) on every call, body and builtin.
+    pub(super) fn jump_to_in(&mut self, program: &Program, target: u32) -> Result<Value> {
         let target = self.convert_pc(target, "jump target")?;
         self.pc = target;
         while self.pc < program.instructions.len() {
@@ -164,7 +171,7 @@ impl RegoVM {
                 },
             )?;
 
-            match self.execute_instruction(&program, instruction)? {
+            match self.execute_instruction(program, instruction)? {
                 InstructionOutcome::Continue => {
                     self.pc = self.pc.saturating_add(1);
                 }

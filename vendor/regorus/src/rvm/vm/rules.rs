@@ -2,7 +2,7 @@
 // Licensed under the MIT License.
 
 use crate::rvm::instructions::FunctionCallParams;
-use crate::rvm::program::{RuleInfo, RuleType};
+use crate::rvm::program::{Program, RuleInfo, RuleType};
 use crate::value::Value;
 use alloc::format;
 use alloc::vec::Vec;
@@ -59,6 +59,7 @@ impl RegoVM {
 
     pub(super) fn execute_rule_definitions_common(
         &mut self,
+        program: &Program,
         rule_definitions: &[Vec<u32>],
         rule_info: &RuleInfo,
         function_call_params: Option<&FunctionCallParams>,
@@ -117,7 +118,7 @@ impl RegoVM {
                 if let Some(destructuring_entry_point) =
                     rule_info.destructuring_blocks.get(def_idx).and_then(|x| *x)
                 {
-                    match self.jump_to(destructuring_entry_point) {
+                    match self.jump_to_in(program, destructuring_entry_point) {
                         Ok(_result) => {}
                         Err(e) if self.is_fatal_in_rule(&e) => {
                             self.restore_rule_state(
@@ -132,7 +133,7 @@ impl RegoVM {
                     }
                 }
 
-                match self.jump_to(*body_entry_point) {
+                match self.jump_to_in(program, *body_entry_point) {
                     Ok(_) => {
                         if matches!(rule_info.rule_type, RuleType::Complete) || is_function_call {
                             let current_result = self.get_register(result_reg)?.clone();
@@ -219,6 +220,18 @@ impl RegoVM {
         rule_index: u16,
         function_call_params: Option<&FunctionCallParams>,
     ) -> Result<()> {
+        let program = self.program.clone();
+        self.execute_call_rule_common_in(&program, dest, rule_index, function_call_params)
+    }
+
+    // posture patch: see `jump_to_in`.
+    pub(super) fn execute_call_rule_common_in(
+        &mut self,
+        program: &Program,
+        dest: u8,
+        rule_index: u16,
+        function_call_params: Option<&FunctionCallParams>,
+    ) -> Result<()> {
         let rule_idx = usize::from(rule_index);
 
         if rule_idx >= self.rule_cache.len() {
@@ -229,9 +242,8 @@ impl RegoVM {
             });
         }
 
-        // posture patch: borrow the rule's info from a cheap clone of the Arc'd program
-        // instead of deep-cloning it (name, vectors) on every rule and function call.
-        let program = self.program.clone();
+        // posture patch: borrow the rule's info from the program instead of deep-cloning it
+        // (name, vectors) on every rule and function call.
         let rule_info = program
             .rule_infos
             .get(rule_idx)
@@ -298,7 +310,7 @@ impl RegoVM {
         });
 
         let (final_result, rule_failed_due_to_inconsistency) = self
-            .execute_rule_definitions_common(rule_definitions, rule_info, function_call_params)?;
+            .execute_rule_definitions_common(program, rule_definitions, rule_info, function_call_params)?;
 
         self.set_register(dest, Value::Undefined)?;
 
