@@ -541,11 +541,13 @@ pub fn fingerprint(policy: &str, resource_key: &str) -> String {
     h.update(policy.as_bytes());
     h.update(b"\n");
     h.update(resource_key.as_bytes());
-    h.finalize()
-        .iter()
-        .take(16)
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    use std::fmt::Write as _;
+    // One string, not one per byte: a large report has hundreds of thousands of rows.
+    let mut out = String::with_capacity(32);
+    for b in h.finalize().iter().take(16) {
+        let _ = write!(out, "{b:02x}");
+    }
+    out
 }
 
 impl Assessment {

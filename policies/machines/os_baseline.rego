@@ -187,8 +187,9 @@ applicable contains r.id if {
 _outcomes contains [r.id, rule.id, res] if {
 	some r in input.resources
 	agent.has_agent(r)
+	family := agent.family(r)
 	some rule in _rules
-	rule.os == agent.family(r)
+	rule.os == family
 	res := _check(r, rule)
 	res.state != "pass"
 }

@@ -93,7 +93,27 @@ impl Object {
     pub fn get(&self, key: &Value) -> Option<&Value> {
         match &self.repr {
             Repr::Empty => None,
-            Repr::Frozen(v) => match v.binary_search_by(|(k, _)| k.cmp(key)) {
+            // posture patch: a field of a small object by name (`r.properties`, the most
+            // frequent lookup of a policy) is found by a scan that compares lengths first:
+            // most keys differ in length, so few bytes are compared, and no memcmp is called
+            // for them. Only a string key can equal a string.
+            Repr::Frozen(v) if v.len() <= 16 && matches!(key, Value::String(_)) => {
+                let Value::String(want) = key else {
+                    return None;
+                };
+                v.iter().find_map(|(k, val)| match k {
+                    Value::String(s) if s.len() == want.len() && s.as_bytes() == want.as_bytes() => {
+                        Some(val)
+                    }
+                    _ => None,
+                })
+            }
+            // posture patch: string keys compared as bytes, without the enum dispatch of
+            // Value's derived order (same order: a string against a string is str order).
+            Repr::Frozen(v) => match v.binary_search_by(|(k, _)| match (k, key) {
+                (Value::String(a), Value::String(b)) => a.as_bytes().cmp(b.as_bytes()),
+                _ => k.cmp(key),
+            }) {
                 Ok(i) => Some(&v[i].1),
                 Err(_) => None,
             },

@@ -175,14 +175,24 @@ impl Set {
     #[inline]
     pub const fn cursor(&self) -> SetCursor {
         SetCursor {
-            inner: SetCursorInner::BTree(None),
+            inner: SetCursorInner::BTree(None, 0),
         }
     }
 
     /// Advance `cursor` and yield the next element. O(log n) for the BTree
     /// backend (range probe); future hash/inline variants may be O(1).
     pub fn next<'a>(&'a self, cursor: &mut SetCursor) -> Option<&'a Value> {
-        let SetCursorInner::BTree(ref mut last) = cursor.inner;
+        let SetCursorInner::BTree(ref mut last, ref mut position) = cursor.inner;
+        // posture patch: in a small set the next element is found by walking to its
+        // position, which compares nothing; the range probe compares the last element with
+        // others, deeply for sets of objects (normalised NSG rules, findings).
+        if self.inner.len() <= 16 {
+            let v = self.inner.iter().nth(*position)?;
+            *position += 1;
+            *last = Some(v.clone());
+            return Some(v);
+        }
+        *position += 1;
         let next = last.as_ref().map_or_else(
             || self.inner.iter().next(),
             |prev| {
@@ -211,8 +221,9 @@ pub struct SetCursor {
 
 #[derive(Debug, Clone)]
 enum SetCursorInner {
-    /// BTree backend cursor: tracks last-seen element. `None` means "before start".
-    BTree(Option<Value>),
+    /// BTree backend cursor: tracks last-seen element. `None` means "before start". The
+    /// count is how many elements were yielded (posture patch: small sets resume by it).
+    BTree(Option<Value>, usize),
 }
 
 // ---- Hand-written Ord/PartialOrd ----------------------------------------
