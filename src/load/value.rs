@@ -248,16 +248,20 @@ pub fn engine_value(value: Value, interner: &mut Interner) -> regorus::Value {
                 .map(|v| engine_value(v, interner))
                 .collect::<Vec<_>>(),
         ),
-        Value::Object(map) => regorus::Value::from(
-            map.into_iter()
-                .map(|(k, v)| {
-                    (
-                        regorus::Value::String(interner.get(k)),
-                        engine_value(v, interner),
-                    )
-                })
-                .collect::<std::collections::BTreeMap<_, _>>(),
-        ),
+        // Straight into the engine's sorted storage: the map's keys come in order, so no
+        // intermediate BTreeMap is built (regorus sorts them if they do not).
+        Value::Object(map) => regorus::Value::Object(regorus::Rc::new(
+            regorus::value::Object::from_sorted_entries(
+                map.into_iter()
+                    .map(|(k, v)| {
+                        (
+                            regorus::Value::String(interner.get(k)),
+                            engine_value(v, interner),
+                        )
+                    })
+                    .collect(),
+            ),
+        )),
     }
 }
 
@@ -273,6 +277,7 @@ mod engine_value_tests {
                 "nested": {"a": {"b": [{"c": "d"}, []]}, "e": {}}, "unicode": "café"}"#,
             "[]",
             "{}",
+            r#"{"b": 1, "a": {"z": [], "y": {}}, "B": 2, "": 0}"#,
             "\"x\"",
         ];
         let mut interner = Interner::default();

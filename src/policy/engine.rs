@@ -556,55 +556,60 @@ impl PolicyEngine {
 /// Without `index` the library's join functions scan `resources` with the same results
 /// (policy unit tests mock only `resources`); a test checks both ways agree.
 pub fn estate_data(resources: &[Resource], values: &[regorus::Value]) -> regorus::Value {
-    type Group = BTreeMap<regorus::Value, regorus::Value>;
-    let mut all: Group = BTreeMap::new();
+    // Entries are gathered in the inventory's order, which is key order, so every group is
+    // built sorted, without a BTreeMap of engine values (regorus sorts any that is not).
+    type Group = Vec<(regorus::Value, regorus::Value)>;
+    let object = |entries: Group| {
+        regorus::Value::Object(regorus::Rc::new(
+            regorus::value::Object::from_sorted_entries(entries),
+        ))
+    };
+    let mut all: Group = Vec::with_capacity(resources.len());
     let mut children: BTreeMap<&str, Group> = BTreeMap::new();
     let mut by_type: BTreeMap<&str, Group> = BTreeMap::new();
     let mut by_sub: BTreeMap<&str, BTreeMap<&str, Group>> = BTreeMap::new();
     for (r, v) in resources.iter().zip(values) {
         let key = regorus::Value::from(r.key.as_str());
-        all.insert(key.clone(), v.clone());
+        all.push((key.clone(), v.clone()));
         if let Some(parent) = parent_key(&r.key) {
             children
                 .entry(parent)
                 .or_default()
-                .insert(key.clone(), v.clone());
+                .push((key.clone(), v.clone()));
         }
         by_type
             .entry(r.kind_key.as_str())
             .or_default()
-            .insert(key.clone(), v.clone());
+            .push((key.clone(), v.clone()));
         if let Some(sub) = subscription_key(&r.key) {
             by_sub
                 .entry(sub)
                 .or_default()
                 .entry(r.kind_key.as_str())
                 .or_default()
-                .insert(key, v.clone());
+                .push((key, v.clone()));
         }
     }
     let nest = |m: BTreeMap<&str, Group>| -> regorus::Value {
-        regorus::Value::from(
+        object(
             m.into_iter()
-                .map(|(k, g)| (regorus::Value::from(k), regorus::Value::from(g)))
-                .collect::<Group>(),
+                .map(|(k, g)| (regorus::Value::from(k), object(g)))
+                .collect(),
         )
     };
     let by_sub: Group = by_sub
         .into_iter()
         .map(|(k, types)| (regorus::Value::from(k), nest(types)))
         .collect();
-    let mut index: Group = BTreeMap::new();
-    index.insert(regorus::Value::from("children"), nest(children));
-    index.insert(regorus::Value::from("by_type"), nest(by_type));
-    index.insert(
-        regorus::Value::from("by_subscription"),
-        regorus::Value::from(by_sub),
-    );
-    let mut posture: Group = BTreeMap::new();
-    posture.insert(regorus::Value::from("resources"), regorus::Value::from(all));
-    posture.insert(regorus::Value::from("index"), regorus::Value::from(index));
-    regorus::Value::from(posture)
+    let index: Group = vec![
+        (regorus::Value::from("by_subscription"), object(by_sub)),
+        (regorus::Value::from("by_type"), nest(by_type)),
+        (regorus::Value::from("children"), nest(children)),
+    ];
+    object(vec![
+        (regorus::Value::from("index"), object(index)),
+        (regorus::Value::from("resources"), object(all)),
+    ])
 }
 
 /// The resource or scope directly above an ARM id: the id without its last `type/name`

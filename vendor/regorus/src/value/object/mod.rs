@@ -250,6 +250,26 @@ impl FromIterator<(Value, Value)> for Object {
     }
 }
 
+impl Object {
+    /// posture patch: an object from entries that are normally already in key order with
+    /// no repeated key (a `serde_json` map's order), stored without building a `BTreeMap`
+    /// first. Entries out of order are sorted, the last of equal keys kept, as collecting
+    /// them into a `BTreeMap` would.
+    pub fn from_sorted_entries(entries: alloc::vec::Vec<(Value, Value)>) -> Self {
+        let sorted = entries.windows(2).all(|w| match w {
+            [a, b] => a.0 < b.0,
+            _ => true,
+        });
+        if sorted {
+            Self {
+                repr: Repr::Frozen(entries.into_boxed_slice()),
+            }
+        } else {
+            Self::from(entries.into_iter().collect::<BTreeMap<_, _>>()).freeze()
+        }
+    }
+}
+
 impl From<BTreeMap<Value, Value>> for Object {
     fn from(map: BTreeMap<Value, Value>) -> Self {
         if map.is_empty() {
