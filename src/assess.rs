@@ -280,7 +280,12 @@ pub fn assess(opts: AssessOptions, mut sources: SourceMap, mut problems: Problem
         .filter_map(|&i| evaluated.get(i))
         .filter_map(|e| catalog.policies.get(e.policy).map(|p| p.control))
         .collect();
-    let mut entries = Vec::new();
+    let total: usize = evaluated
+        .iter()
+        .filter_map(|e| e.findings.as_ref())
+        .map(Vec::len)
+        .sum();
+    let mut entries = Vec::with_capacity(total);
     for (rec, &ei) in scored.iter().enumerate() {
         let Some(findings) = evaluated.get(ei).and_then(|e| e.findings.as_ref()) else {
             continue;
