@@ -41,9 +41,14 @@ internet_rules(nsg) := {normalise(r, false) |
 # internal rules without splitting and lower-casing every prefix; this runs for every rule
 # of every NSG.
 _maybe_internet(r) if {
-	p := util.props(r)
-	regex.match(`(?i)[*]|internet|any|/0`, json.marshal([object.get(p, "sourceAddressPrefix", null), object.get(p, "sourceAddressPrefixes", null)]))
-	util.lc(object.get(p, "direction", "")) == "inbound"
+	# Both shapes' fields (props(r) is one of them), so no call is needed before the regex.
+	regex.match(`(?i)[*]|internet|any|/0`, json.marshal([
+		object.get(r, ["properties", "sourceAddressPrefix"], null),
+		object.get(r, ["properties", "sourceAddressPrefixes"], null),
+		object.get(r, "sourceAddressPrefix", null),
+		object.get(r, "sourceAddressPrefixes", null),
+	]))
+	util.lc(object.get(util.props(r), "direction", "")) == "inbound"
 }
 
 rule_list(nsg, field) := [r | some r in util.list(object.get(util.props(nsg), field, [])); is_object(r)]

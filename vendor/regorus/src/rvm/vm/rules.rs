@@ -145,7 +145,8 @@ impl RegoVM {
                                         break;
                                     }
                                 } else {
-                                    first_successful_result = Some(current_result.clone());
+                                    // posture patch: moved, not cloned.
+                                    first_successful_result = Some(current_result);
                                     // All definitions produce the same static value;
                                     // no need to verify consistency with the rest.
                                     if rule_info.early_exit_on_first_success {
@@ -339,7 +340,8 @@ impl RegoVM {
             Value::Undefined
         };
 
-        self.set_register(dest, result_from_rule.clone())?;
+        // posture patch: moved, not cloned (an atomic increment and decrement per call).
+        self.set_register(dest, result_from_rule)?;
 
         if self.get_register(dest)? == &Value::Undefined && !rule_failed_due_to_inconsistency {
             match call_context.rule_type {
@@ -370,8 +372,10 @@ impl RegoVM {
             }
         }
 
-        let final_value = self.get_register(dest)?.clone();
+        // posture patch: the result is copied for the cache only when it is cached (not for
+        // function calls), and once.
         if !is_function_rule {
+            let final_value = self.get_register(dest)?.clone();
             let available = self.rule_cache.len();
             let entry = self
                 .rule_cache
@@ -381,7 +385,7 @@ impl RegoVM {
                     pc: self.pc,
                     available,
                 })?;
-            *entry = (true, final_value.clone());
+            *entry = (true, final_value);
         }
         Ok(())
     }
