@@ -89,3 +89,54 @@ fn rvm_and_interpreter_agree_on_a_generated_estate_of_20000_resources() {
     // Every snapshot attaches to a generated VM, so no machine resources are added.
     assert_same(&fast, &plain, 20_000);
 }
+
+/// Detections run on the RVM too: the alert fixtures (with threat intelligence, and a host
+/// with earlier snapshots for the anomaly detections) give the same report either way.
+#[test]
+fn rvm_and_interpreter_agree_on_detections() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cases: [(&str, &[&str]); 2] = [
+        (
+            "tests/fixtures/alerts/hosts",
+            &[
+                "--intel",
+                "tests/fixtures/alerts/intel/feed.stix.json",
+                "--intel",
+                "tests/fixtures/alerts/intel/iocs.csv",
+            ],
+        ),
+        (
+            "tests/fixtures/alerts/history-current",
+            &["--history", "tests/fixtures/alerts/history"],
+        ),
+    ];
+    for (i, (input, extra)) in cases.iter().enumerate() {
+        let run = |engine: &str, jobs: &str| {
+            let out = tmp.path().join(format!("{i}-{engine}.json"));
+            let out_arg = out.display().to_string();
+            let mut args = vec![
+                "assess", input, "-f", "json", "-o", &out_arg, "--now", NOW, "--engine", engine,
+                "--jobs", jobs,
+            ];
+            args.extend(extra.iter());
+            let r = posture(&args);
+            assert!(r.code == 0 || r.code == 1, "{}", r.transcript());
+            std::fs::read(&out).unwrap()
+        };
+        let plain = run("interpreter", "1");
+        let fast = run("rvm", "2");
+        let report: serde_json::Value = serde_json::from_slice(&plain).unwrap();
+        let alerts = report["alerts"].as_array().unwrap();
+        assert!(alerts.len() >= 2, "{input}: {} alerts", alerts.len());
+        assert!(
+            report["errors"].as_array().is_none_or(Vec::is_empty),
+            "{}",
+            report["errors"]
+        );
+        if fast != plain {
+            let f: serde_json::Value = serde_json::from_slice(&fast).unwrap();
+            assert_eq!(report["alerts"], f["alerts"], "{input}: alerts differ");
+            panic!("{input}: the reports differ outside the alerts");
+        }
+    }
+}
