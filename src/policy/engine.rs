@@ -983,6 +983,55 @@ mod tests {
         assert!(refused.is_empty(), "{refused:#?}");
     }
 
+    /// An `else` chain whose body iterates and finds nothing goes on to the `else` body on
+    /// the RVM as in the interpreter (a fix of the vendored regorus: the chain used to stop,
+    /// leaving the function undefined, and machine-os-baseline lost file findings).
+    #[test]
+    fn else_follows_a_body_whose_iteration_finds_nothing() {
+        let module = r#"package t
+
+first(xs) := "first" if {
+	some x in xs
+	x == 99
+} else := "second"
+
+middle(xs) := "a" if {
+	count(xs) == 0
+} else := "b" if {
+	xs[_] == 99
+} else := "c"
+
+found(xs) := "first" if {
+	some x in xs
+	x == 2
+} else := "second"
+
+complete := "first" if {
+	some x in input.xs
+	x == 99
+} else := "second"
+
+results := [first([1, 2]), middle([1, 2]), found([1, 2]), complete]
+"#;
+        let mut engine = regorus::Engine::new();
+        engine.add_policy("t.rego".into(), module.into()).unwrap();
+        let input = regorus::Value::from_json_str(r#"{"xs": [1, 2]}"#).unwrap();
+        let rvm = super::rvm_eval(
+            &mut engine.clone(),
+            "data.t.results",
+            input.clone(),
+            std::time::Duration::from_secs(10),
+        );
+        let Ok(rvm) = rvm else {
+            panic!("the RVM refused or failed the module");
+        };
+        engine.set_input(input);
+        let interpreter = engine.eval_rule("data.t.results".into()).unwrap();
+        let want = regorus::Value::from_json_str(r#"["second", "c", "first", "second"]"#).unwrap();
+        assert_eq!(interpreter, want);
+        assert_eq!(rvm, want);
+    }
+
     #[test]
     fn host_index_and_rego_fallback_agree() {
         use crate::model::{Origin, Resource};

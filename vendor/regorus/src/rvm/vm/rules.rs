@@ -135,9 +135,11 @@ impl RegoVM {
 
                 match self.jump_to_in(program, *body_entry_point) {
                     Ok(_) => {
+                        let mut produced = false;
                         if matches!(rule_info.rule_type, RuleType::Complete) || is_function_call {
                             let current_result = self.get_register(result_reg)?.clone();
                             if current_result != Value::Undefined {
+                                produced = true;
                                 if let Some(ref expected) = first_successful_result {
                                     if *expected != current_result {
                                         rule_failed_due_to_inconsistency = true;
@@ -169,11 +171,18 @@ impl RegoVM {
                             })
                             .copied()
                             .unwrap_or(false);
-                        if !matches!(
+                        let partial = matches!(
                             rule_info.rule_type,
                             RuleType::PartialSet | RuleType::PartialObject
-                        ) || next_is_else
-                        {
+                        );
+                        // posture patch: a body that ends without a value (an iteration in
+                        // it found no solution: `some x in xs; x == 9`) goes on to its `else`
+                        // body, as in the interpreter and OPA. The chain used to stop there,
+                        // leaving the rule or function undefined.
+                        if !partial && !produced && next_is_else {
+                            continue;
+                        }
+                        if !partial || next_is_else {
                             break;
                         }
                     }
