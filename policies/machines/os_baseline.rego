@@ -222,11 +222,26 @@ _no_rules(family) := sprintf("no baseline rules for OS family %q (rules exist fo
 
 _check(r, rule) := {"state": "unknown", "msg": why} if {
 	why := _section_gap(r, rule)
+} else := _check_settings(r, rule) if {
+	rule.kind == "settings"
+} else := _check_file(r, rule) if {
+	rule.kind == "file"
+} else := _check_packages(r, rule) if {
+	rule.kind == "packages"
 } else := {"state": "fail", "msg": concat("; ", problems)} if {
 	problems := _problems(r, rule)
 	count(problems) > 0
 } else := {"state": "unknown", "msg": concat("; ", gaps)} if {
 	gaps := _gaps(r, rule)
+	count(gaps) > 0
+} else := {"state": "pass"}
+
+# _verdict(problems, gaps) is the outcome of a rule whose problems and gaps (sorted message
+# lists) were found together: the three kinds that most rules have read their section once
+# for both, where the generic path below looks every value up again for the gaps.
+_verdict(problems, gaps) := {"state": "fail", "msg": concat("; ", problems)} if {
+	count(problems) > 0
+} else := {"state": "unknown", "msg": concat("; ", gaps)} if {
 	count(gaps) > 0
 } else := {"state": "pass"}
 
@@ -260,20 +275,8 @@ _checks := {
 	"registry": ["registry"],
 }
 
-_problems(r, rule) := sort(array.concat(array.concat(
-	[m | some m in _problem_file_mode(r, rule)],
-	[m | some m in _problem_file_owner(r, rule)]
-), [m | some m in _problem_file_group(r, rule)])) if {
-	rule.kind == "file"
-} else := sort([m | some m in _problem_accounts(r, rule)]) if {
+_problems(r, rule) := sort([m | some m in _problem_accounts(r, rule)]) if {
 	rule.kind == "accounts"
-} else := sort([m | some m in _problem_settings(r, rule)]) if {
-	rule.kind == "settings"
-} else := sort(array.concat(
-	[m | some m in _problem_packages(r, rule)],
-	[m | some m in _problem_services(r, rule)]
-)) if {
-	rule.kind == "packages"
 } else := sort(array.concat(
 	[m | some m in _problem_module_loaded(r, rule)],
 	[m | some m in _problem_module_disabled(r, rule)]
@@ -285,17 +288,8 @@ _problems(r, rule) := sort(array.concat(array.concat(
 	rule.kind == "registry"
 }
 
-_gaps(r, rule) := sort([m | some m in _gap_file_mode(r, rule)]) if {
-	rule.kind == "file"
-} else := sort([m | some m in _gap_accounts(r, rule)]) if {
+_gaps(r, rule) := sort([m | some m in _gap_accounts(r, rule)]) if {
 	rule.kind == "accounts"
-} else := sort([m | some m in _gap_settings(r, rule)]) if {
-	rule.kind == "settings"
-} else := sort(array.concat(
-	[m | some m in _gap_packages(r, rule)],
-	[m | some m in _gap_services(r, rule)]
-)) if {
-	rule.kind == "packages"
 } else := sort([m | some m in _gap_module_disabled(r, rule)]) if {
 	rule.kind == "module"
 } else := sort([m | some m in _gap_flags(r, rule)]) if {
@@ -306,46 +300,43 @@ _gaps(r, rule) := sort([m | some m in _gap_file_mode(r, rule)]) if {
 
 # --- file: mode, owner and group of a file.
 
-_file_entry(r, path) := found[0] if {
+# The rule's entry (the first with its path) is looked up once for problems and gaps.
+_check_file(r, rule) := _verdict(problems, gaps) if {
 	found := [e |
 		some e in agent.entries(_baseline(r, "files"), "entries")
 		is_object(e)
-		e.path == path
+		e.path == rule.path
 	]
-	count(found) > 0
+	present := [e | some e in array.slice(found, 0, 1); not util.is_false(e.exists)]
+	problems := sort([m | some e in present; some m in _file_problems(e, rule)])
+	gaps := _file_gaps(found, present, rule)
 }
 
-_file_present(r, rule) := e if {
-	e := _file_entry(r, rule.path)
-	not util.is_false(e.exists)
-}
+_file_problems(e, rule) := {m | m := _file_mode_problem(e, rule)} | {m | m := _file_owner_problem(e, rule)} | {m | m := _file_group_problem(e, rule)}
 
-_problem_file_mode(r, rule) := {sprintf("%s has mode %v, expected %s or stricter", [rule.path, e.mode, rule.mode])} if {
-	e := _file_present(r, rule)
+_file_mode_problem(e, rule) := sprintf("%s has mode %v, expected %s or stricter", [rule.path, e.mode, rule.mode]) if {
 	agent.octal(e.mode)
 	not agent.mode_within(e.mode, rule.mode)
 }
 
-_problem_file_owner(r, rule) := {sprintf("%s is owned by %s, expected %s", [rule.path, e.owner, rule.owner])} if {
-	e := _file_present(r, rule)
+_file_owner_problem(e, rule) := sprintf("%s is owned by %s, expected %s", [rule.path, e.owner, rule.owner]) if {
 	is_string(e.owner)
 	not e.owner in {rule.owner, "0"}
 }
 
-_problem_file_group(r, rule) := {sprintf("%s has group %s, expected %s", [rule.path, e.group, concat(" or ", rule.groups)])} if {
-	e := _file_present(r, rule)
+_file_group_problem(e, rule) := sprintf("%s has group %s, expected %s", [rule.path, e.group, concat(" or ", rule.groups)]) if {
 	is_string(e.group)
 	is_array(rule.groups)
 	not e.group in rule.groups
 	e.group != "0"
 }
 
-_gap_file_mode(r, rule) := {sprintf("%s not reported", [rule.path])} if {
-	not _file_entry(r, rule.path)
-} else := {sprintf("mode of %s not reported", [rule.path])} if {
-	e := _file_present(r, rule)
+_file_gaps(found, present, rule) := [sprintf("%s not reported", [rule.path])] if {
+	count(found) == 0
+} else := [sprintf("mode of %s not reported", [rule.path])] if {
+	some e in present
 	not agent.octal(e.mode)
-}
+} else := []
 
 # --- accounts: a list of account names that may hold only the allowed names.
 
@@ -366,8 +357,12 @@ _values(r, rule) := _baseline(r, rule.section)[rule.field] if rule.field
 
 else := _baseline(r, rule.section)
 
-_setting(r, rule, key) := v if {
-	v := agent.get_ci(_values(r, rule), key)
+_values_or_null(r, rule) := v if {
+	v := _values(r, rule)
+} else := null
+
+_setting(values, rule, key) := v if {
+	v := agent.get_ci(values, key)
 	v != null
 } else := rule.default
 
@@ -379,43 +374,57 @@ _label(rule, key) := rule.label if rule.label
 
 else := key
 
-_problem_settings(r, rule) := {sprintf("%s is %v, expected %s", [_label(rule, key), v, _describe(rule.op, _expected(rule))]) |
-	some key in rule.keys
-	v := _setting(r, rule, key)
-	not _op_ok(rule.op, v, _expected(rule))
-}
-
-_gap_settings(r, rule) := {sprintf("%s not reported", [_label(rule, key)]) |
-	some key in rule.keys
-	not _setting(r, rule, key)
+# Each key's value is looked up once for problems and gaps. A key whose value is missing
+# (or false) is a gap.
+_check_settings(r, rule) := _verdict(problems, gaps) if {
+	values := _values_or_null(r, rule)
+	want := _expected(rule)
+	found := {key: v | some key in rule.keys; v := _setting(values, rule, key)}
+	problems := sort({sprintf("%s is %v, expected %s", [_label(rule, key), v, _describe(rule.op, want)]) |
+		some key, v in found
+		not _op_ok(rule.op, v, want)
+	})
+	gaps := sort({sprintf("%s not reported", [_label(rule, key)]) | some key in rule.keys; not found[key]})
 }
 
 # --- packages: packages that must not be installed, services that must not be enabled.
 
 _unit(name) := regex.replace(util.lc(name), `[.](service|socket|path|timer)$`, "")
 
-_problem_packages(r, rule) := {sprintf("installed: %s", [concat(", ", found)])} if {
-	installed := _baseline(r, "services").packages
+_check_packages(r, rule) := _verdict(problems, gaps) if {
+	services := _baseline(r, "services")
+	problems := sort(array.concat(
+		[m | some m in _problem_packages(services, rule)],
+		[m | some m in _problem_services(services, rule)],
+	))
+	gaps := sort(array.concat(
+		[m | some m in _gap_packages(services, rule)],
+		[m | some m in _gap_services(services, rule)],
+	))
+}
+
+_problem_packages(services, rule) := {sprintf("installed: %s", [concat(", ", found)])} if {
+	installed := services.packages
 	is_array(installed)
 	found := sort({p | some p in installed; util.lc(p) in rule.packages})
 	count(found) > 0
 }
 
-_problem_services(r, rule) := {sprintf("enabled: %s", [concat(", ", found)])} if {
-	enabled := _baseline(r, "services").enabled
+_problem_services(services, rule) := {sprintf("enabled: %s", [concat(", ", found)])} if {
+	enabled := services.enabled
 	is_array(enabled)
 	wanted := {_unit(s) | some s in rule.services}
 	found := sort({s | some s in enabled; _unit(s) in wanted})
 	count(found) > 0
 }
 
-_gap_packages(r, rule) := {"installed packages not reported"} if {
+_gap_packages(services, rule) := {"installed packages not reported"} if {
 	count(rule.packages) > 0
-	not is_array(_baseline(r, "services").packages)
+	not is_array(services.packages)
 }
 
-_gap_services(r, rule) := {"enabled services not reported"} if {
-	not is_array(_baseline(r, "services").enabled)
+_gap_services(services, _) := {"enabled services not reported"} if {
+	not is_array(services.enabled)
 }
 
 # --- module: a kernel module that must be disabled (install /bin/true or blacklisted)
