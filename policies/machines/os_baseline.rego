@@ -188,9 +188,10 @@ _outcomes contains [r.id, rule.id, res] if {
 	some r in input.resources
 	agent.has_agent(r)
 	family := agent.family(r)
+	section_gaps := _section_gaps(r)
 	some rule in _rules
 	rule.os == family
-	res := _check(r, rule)
+	res := _check(r, rule, section_gaps)
 	res.state != "pass"
 }
 
@@ -216,12 +217,12 @@ _no_rules("") := "the snapshot does not report its OS family (host.os.family), s
 _no_rules(family) := sprintf("no baseline rules for OS family %q (rules exist for linux and windows)", [family]) if family != ""
 
 # ---------------------------------------------------------------------------------------
-# Evaluation: _check(r, rule) is {"state": "pass"} or {"state": "fail"|"unknown", "msg": ...}.
+# Evaluation: _check(r, rule, section_gaps) is {"state": "pass"} or {"state": "fail"|"unknown", "msg": ...}.
 # A rule fails when a value it reads fails; otherwise it is unknown when a value it needs
 # is missing; otherwise it passes.
 
-_check(r, rule) := {"state": "unknown", "msg": why} if {
-	why := _section_gap(r, rule)
+_check(r, rule, section_gaps) := {"state": "unknown", "msg": why} if {
+	why := section_gaps[_section_name(rule)]
 } else := _check_settings(r, rule) if {
 	rule.kind == "settings"
 } else := _check_file(r, rule) if {
@@ -253,9 +254,14 @@ _section_name(rule) := _section_of[rule.kind]
 
 _section_name(rule) := rule.section if rule.kind in {"settings", "flags"}
 
-_section_gap(r, rule) := agent.unavailable(agent.section(r, ["baseline", name]), concat(".", ["baseline", name])) if {
-	name := _section_name(rule)
+# _section_gaps(r) is why each section the rules read cannot be used, by section name (a
+# section that can be used has no entry): computed once per machine, not once per rule.
+_section_gaps(r) := {name: why |
+	some name in _section_names
+	why := agent.unavailable(agent.section(r, ["baseline", name]), concat(".", ["baseline", name]))
 }
+
+_section_names := {name | some rule in _rules; name := _section_name(rule)}
 
 _baseline(r, name) := agent.section(r, ["baseline", name])
 
