@@ -9,7 +9,9 @@ use serde_json::{Map, Value};
 
 use super::locate::{self, SpanCache};
 use super::schema::Budget;
-use super::{codes, discover, for_each_document, read_source, DocumentKind, Format, LoadOptions};
+use super::{
+    codes, discover, for_each_document, read_sources, Discovered, DocumentKind, Format, LoadOptions,
+};
 use crate::diag::{Problem, Problems};
 use crate::model::{InputFile, Origin, Resource};
 use crate::source::{SourceFile, SourceId, SourceMap};
@@ -85,8 +87,12 @@ pub fn load_inventory_with(
     let mut snapshots = Vec::new();
     let mut spans = SpanCache::default();
     let mut read = Vec::new();
-    for d in &found {
-        if let Some((id, sha256)) = read_source(d, opts, sources, problems) {
+    let all: Vec<&Discovered> = found.iter().collect();
+    for (d, got) in found
+        .iter()
+        .zip(read_sources(&all, opts, sources, problems))
+    {
+        if let Some((id, sha256)) = got {
             formats.insert(id, d.format);
             if let Some(file) = sources.get(id).cloned() {
                 read.push((d, id, sha256, file));

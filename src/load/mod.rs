@@ -307,6 +307,35 @@ pub fn read_document_with(
     (!failed).then(|| (id, assemble(docs, d.format)))
 }
 
+/// [`read_source`] for many files: read and hashed on `opts.jobs` threads (hashing a large
+/// inventory takes a while), registered in the given order, so ids and problems do not
+/// depend on the thread count. One entry per file, `None` for a file that was not read.
+pub(crate) fn read_sources(
+    found: &[&Discovered],
+    opts: &LoadOptions,
+    sources: &mut SourceMap,
+    problems: &mut Problems,
+) -> Vec<Option<(SourceId, String)>> {
+    let texts = crate::parallel::map(found, opts.jobs, |d| {
+        text::read(&d.path, &d.display, opts.max_file_bytes)
+            // Copied into its shared form here too, rather than on one thread below.
+            .map(|t| (std::sync::Arc::<str>::from(t.text), t.sha256))
+    });
+    found
+        .iter()
+        .zip(texts)
+        .map(|(d, read)| match read {
+            Some(Ok((text, sha256))) => Some((sources.add(d.display.clone(), text), sha256)),
+            Some(Err(p)) => {
+                problems.push(*p);
+                None
+            }
+            // A worker that died (a bug): read this one here rather than lose it.
+            None => read_source(d, opts, sources, problems),
+        })
+        .collect()
+}
+
 /// Reads a file and registers its text; returns its id and the sha256 of its bytes.
 pub(crate) fn read_source(
     d: &Discovered,
