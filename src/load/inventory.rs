@@ -10,7 +10,8 @@ use serde_json::{Map, Value};
 use super::locate::{self, SpanCache};
 use super::schema::Budget;
 use super::{
-    codes, discover, for_each_document, read_sources, Discovered, DocumentKind, Format, LoadOptions,
+    codes, discover, for_each_document, ndjson, read_sources, Discovered, Document, DocumentKind,
+    Format, LoadOptions,
 };
 use crate::diag::{Problem, Problems};
 use crate::model::{InputFile, Origin, Resource};
@@ -101,11 +102,7 @@ pub fn load_inventory_with(
     }
     // Files are parsed and checked on `jobs` threads, then merged in discovery order, so
     // the result (and which duplicate wins) does not depend on the thread count.
-    let parsed = crate::parallel::map(&read, opts.jobs, |(d, id, _, file)| {
-        let mut local = Problems::default();
-        let (resources, found) = file_resources(file, *id, d.format, &mut local);
-        (resources, found, local)
-    });
+    let parsed = parse_files(&read, opts.jobs, PIECE_BYTES);
     for ((d, _, sha256, file), parsed) in read.into_iter().zip(parsed) {
         let Some((resources, found, local)) = parsed else {
             problems.push(
@@ -171,6 +168,125 @@ pub fn load_inventory_with(
     (inventory, configs)
 }
 
+/// What one file holds: its resources, its agent snapshots and the problems found.
+type Parsed = (Vec<Resource>, Vec<Snapshot>, Problems);
+
+/// The resources, snapshots and problems of each file read, parallel to `read`. Work is
+/// spread over `jobs` threads by file, and by piece within a large NDJSON file; each file's
+/// result is the same as parsing it whole on one thread.
+fn parse_files(
+    read: &[(&Discovered, SourceId, String, SourceFile)],
+    jobs: usize,
+    piece_bytes: usize,
+) -> Vec<Option<Parsed>> {
+    let whole = |(d, id, _, file): &(&Discovered, SourceId, String, SourceFile)| {
+        let mut local = Problems::default();
+        let (resources, found) = file_resources(file, *id, d.format, &mut local);
+        (resources, found, local)
+    };
+    // Pieces of the large NDJSON files, numbered by a first, cheap pass (line breaks and
+    // values per piece), so that each piece knows its first line and value.
+    let mut pieces: Vec<(usize, ndjson::Piece)> = Vec::new();
+    for (fi, (d, _, _, file)) in read.iter().enumerate() {
+        if jobs > 1 && d.format == Format::Ndjson && file.text.len() >= 2 * piece_bytes {
+            let split = ndjson::split(&file.text, piece_bytes);
+            pieces.extend(split.into_iter().map(|p| (fi, p)));
+        }
+    }
+    let counts = crate::parallel::map(&pieces, jobs, |(fi, p)| {
+        read.get(*fi)
+            .map(|(_, _, _, file)| ndjson::count(&file.text, p))
+    });
+    let mut work: Vec<Work<'_>> = Vec::new();
+    let mut split = vec![false; read.len()];
+    for (fi, (d, id, _, file)) in read.iter().enumerate() {
+        let range =
+            pieces.partition_point(|(f, _)| *f < fi)..pieces.partition_point(|(f, _)| *f <= fi);
+        let mut mine: Vec<ndjson::Piece> = pieces
+            .get(range.clone())
+            .unwrap_or_default()
+            .iter()
+            .map(|(_, p)| *p)
+            .collect();
+        // Every piece counted, or the file is parsed whole (a counting worker died: a bug).
+        let mine_counts: Option<Vec<(usize, usize)>> = counts
+            .get(range)
+            .unwrap_or_default()
+            .iter()
+            .map(|c| c.flatten())
+            .collect();
+        let unit = |piece| Work {
+            file: fi,
+            piece,
+            source: file,
+            id: *id,
+            format: d.format,
+        };
+        match mine_counts {
+            Some(c) if !mine.is_empty() => {
+                ndjson::number(&mut mine, &c);
+                work.extend(mine.into_iter().map(|p| unit(Some(p))));
+                if let Some(flag) = split.get_mut(fi) {
+                    *flag = true;
+                }
+            }
+            _ => work.push(unit(None)),
+        }
+    }
+    let done = crate::parallel::map(&work, jobs, |w| match &w.piece {
+        None => Done::Whole(read.get(w.file).map(whole)),
+        Some(p) => Done::Piece(piece_resources(w, p)),
+    });
+    // Whole files' results go straight out; pieces are gathered per file, in order.
+    let mut out: Vec<Option<Parsed>> = read.iter().map(|_| None).collect();
+    let mut gathered: Vec<Option<Vec<PieceResult>>> =
+        read.iter().map(|_| Some(Vec::new())).collect();
+    for (w, result) in work.iter().zip(done) {
+        match result {
+            Some(Done::Whole(parsed)) => {
+                if let Some(slot) = out.get_mut(w.file) {
+                    *slot = parsed;
+                }
+            }
+            Some(Done::Piece(piece)) => {
+                if let Some(Some(list)) = gathered.get_mut(w.file) {
+                    list.push(piece);
+                }
+            }
+            // A worker that died (a bug): a whole file is reported unread by the caller; a
+            // file with a lost piece is parsed whole below.
+            None => {
+                if let Some(slot) = gathered.get_mut(w.file) {
+                    *slot = None;
+                }
+            }
+        }
+    }
+    for (fi, entry) in read.iter().enumerate() {
+        if !split.get(fi).copied().unwrap_or(false) {
+            continue;
+        }
+        let (d, _, _, file) = entry;
+        let mut local = Problems::default();
+        let result = gathered
+            .get_mut(fi)
+            .and_then(Option::take)
+            .and_then(|list| join_pieces(file, d.format, list, &mut local))
+            .map(|(resources, snapshots)| (resources, snapshots, local))
+            .unwrap_or_else(|| whole(entry));
+        if let Some(slot) = out.get_mut(fi) {
+            *slot = Some(result);
+        }
+    }
+    out
+}
+
+/// A unit of work's result.
+enum Done {
+    Whole(Option<Parsed>),
+    Piece(PieceResult),
+}
+
 /// `file:line:col` of a resource, for messages.
 fn place(
     sources: &SourceMap,
@@ -220,47 +336,156 @@ fn file_resources(
     format: Format,
     problems: &mut Problems,
 ) -> (Vec<Resource>, Vec<Snapshot>) {
-    let mut budget = Budget::new(file, format);
-    let mut interner = super::value::Interner::default();
-    let mut out = Vec::new();
-    let mut snapshots = Vec::new();
+    let mut c = Collector::new(file, id, format);
+    let parsed = for_each_document(file, format, |doc| c.document(doc));
+    problems.extend(parsed);
     // Problems of the documents, after those of parsing (the order of a whole parse).
-    let mut found = Problems::default();
-    let parsed = for_each_document(file, format, |doc| {
+    problems.extend(c.found.into_vec());
+    c.budget.finish(problems);
+    (c.resources, c.snapshots)
+}
+
+/// What the documents of one file (or of one piece of it) hold.
+struct Collector<'f> {
+    file: &'f SourceFile,
+    id: SourceId,
+    format: Format,
+    budget: Budget<'f>,
+    interner: super::value::Interner,
+    resources: Vec<Resource>,
+    snapshots: Vec<Snapshot>,
+    /// Problems of the documents.
+    found: Problems,
+}
+
+impl<'f> Collector<'f> {
+    fn new(file: &'f SourceFile, id: SourceId, format: Format) -> Self {
+        Self {
+            file,
+            id,
+            format,
+            budget: Budget::new(file, format),
+            interner: super::value::Interner::default(),
+            resources: Vec::new(),
+            snapshots: Vec::new(),
+            found: Problems::default(),
+        }
+    }
+
+    fn document(&mut self, doc: Document) {
         if is_snapshot(&doc.value) {
-            if let Some(s) = snapshot(doc.value, doc.pointer, id, &mut budget, &mut found) {
-                snapshots.push(s);
-            }
+            let s = snapshot(
+                doc.value,
+                doc.pointer,
+                self.id,
+                &mut self.budget,
+                &mut self.found,
+            );
+            self.snapshots.extend(s);
             return;
         }
         let items: Vec<(String, Value)> = match doc.kind {
             DocumentKind::Line => vec![(doc.pointer, doc.value)],
             DocumentKind::Whole => shape_items(
-                file,
-                format,
+                self.file,
+                self.format,
                 &doc.pointer,
                 doc.value,
-                &mut budget,
-                &mut found,
+                &mut self.budget,
+                &mut self.found,
             ),
         };
         // Only a line's single resource has a place known while parsing.
         let place = doc.place.filter(|_| items.len() == 1);
         for (pointer, value) in items {
             let origin = Origin {
-                source: id,
+                source: self.id,
                 pointer,
                 place,
             };
-            if let Some(r) = resource(value, origin, &mut budget, &mut interner, &mut found) {
-                out.push(r);
-            }
+            let r = resource(
+                value,
+                origin,
+                &mut self.budget,
+                &mut self.interner,
+                &mut self.found,
+            );
+            self.resources.extend(r);
         }
-    });
-    problems.extend(parsed);
-    problems.extend(found.into_vec());
-    budget.finish(problems);
-    (out, snapshots)
+    }
+}
+
+/// An NDJSON file at least this large is parsed in pieces of this size on all threads, so one
+/// large export loads as fast as the same lines in several files.
+const PIECE_BYTES: usize = 16 << 20;
+
+/// One unit of parsing work: a whole file, or a piece of a large NDJSON file.
+struct Work<'a> {
+    /// Index into the files read.
+    file: usize,
+    piece: Option<ndjson::Piece>,
+    source: &'a SourceFile,
+    id: SourceId,
+    format: Format,
+}
+
+/// What one piece of an NDJSON file holds, before the pieces are joined.
+struct PieceResult {
+    resources: Vec<Resource>,
+    snapshots: Vec<Snapshot>,
+    dups: Vec<super::DuplicateKey>,
+    parsed: Vec<Problem>,
+    found: Problems,
+    values: usize,
+    shown: usize,
+    hidden: usize,
+}
+
+fn piece_resources(w: &Work<'_>, piece: &ndjson::Piece) -> PieceResult {
+    let mut c = Collector::new(w.source, w.id, w.format);
+    let (dups, parsed, values) = ndjson::each_in(w.source, piece, |doc| c.document(doc));
+    let (shown, hidden) = c.budget.counts();
+    PieceResult {
+        resources: c.resources,
+        snapshots: c.snapshots,
+        dups,
+        parsed,
+        found: c.found,
+        values,
+        shown,
+        hidden,
+    }
+}
+
+/// The pieces of one file joined into what [`file_resources`] gives for the whole file, or
+/// `None` when they cannot be (no value at all, or more schema errors than one file shows:
+/// the file is then parsed again as a whole, which reports them as it always does).
+fn join_pieces(
+    file: &SourceFile,
+    format: Format,
+    pieces: Vec<PieceResult>,
+    problems: &mut Problems,
+) -> Option<(Vec<Resource>, Vec<Snapshot>)> {
+    let values: usize = pieces.iter().map(|p| p.values).sum();
+    let shown: usize = pieces.iter().map(|p| p.shown).sum();
+    let hidden: usize = pieces.iter().map(|p| p.hidden).sum();
+    if values == 0 || hidden > 0 || shown > super::schema::MAX_ERRORS_PER_FILE {
+        return None;
+    }
+    let mut resources = Vec::with_capacity(pieces.iter().map(|p| p.resources.len()).sum());
+    let mut snapshots = Vec::new();
+    let mut dups = Vec::new();
+    let mut found = Vec::new();
+    for p in pieces {
+        problems.extend(p.parsed);
+        dups.extend(p.dups);
+        found.extend(p.found.into_vec());
+        resources.extend(p.resources);
+        snapshots.extend(p.snapshots);
+    }
+    problems.extend(super::duplicate_key_warnings(file, format, dups));
+    problems.extend(found);
+    Some((resources, snapshots))
 }
 
 /// True for a document that declares itself an agent snapshot.

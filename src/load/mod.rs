@@ -208,7 +208,7 @@ pub fn for_each_document(
 /// At most this many duplicate keys are located per file; the rest are counted.
 const MAX_DUPLICATE_KEY_WARNINGS: usize = 50;
 
-fn duplicate_key_warnings(
+pub(crate) fn duplicate_key_warnings(
     file: &SourceFile,
     format: Format,
     dups: Vec<DuplicateKey>,

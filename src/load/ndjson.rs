@@ -18,13 +18,94 @@ pub(crate) fn parse(file: &SourceFile) -> (Vec<Document>, Vec<DuplicateKey>, Vec
 /// parsed, so that only one line's tree exists at a time.
 pub(crate) fn each(
     file: &SourceFile,
-    mut f: impl FnMut(Document),
+    f: impl FnMut(Document),
 ) -> (Vec<DuplicateKey>, Vec<Problem>) {
+    let whole = Piece {
+        start: 0,
+        end: file.text.len(),
+        line: 0,
+        index: 0,
+    };
+    let (dups, mut problems, count) = each_in(file, &whole, f);
+    if count == 0 {
+        problems.push(json::empty(file));
+    }
+    (dups, problems)
+}
+
+/// A run of whole lines of an NDJSON file: bytes `start..end` (`start` at a line's start,
+/// `end` after a line break or at the end of the text), whose first line is line `line`
+/// (from 0) and whose first non-empty line is value `index` (from 0).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Piece {
+    pub start: usize,
+    pub end: usize,
+    pub line: usize,
+    pub index: usize,
+}
+
+/// Splits a file's text into runs of whole lines of about `size` bytes each (the last may be
+/// shorter), with `line` and `index` still to be numbered: see [`number`].
+pub(crate) fn split(text: &str, size: usize) -> Vec<Piece> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut start = 0;
+    while start < bytes.len() {
+        let want = start.saturating_add(size.max(1)).min(bytes.len());
+        // The piece ends after the first line break at or past `want`.
+        let end = bytes
+            .get(want..)
+            .and_then(|rest| rest.iter().position(|&b| b == b'\n'))
+            .map_or(bytes.len(), |at| want + at + 1);
+        out.push(Piece {
+            start,
+            end,
+            line: 0,
+            index: 0,
+        });
+        start = end;
+    }
+    out
+}
+
+/// The line breaks and the non-empty lines of one piece (counted as [`each_in`] counts them).
+pub(crate) fn count(text: &str, piece: &Piece) -> (usize, usize) {
+    let Some(body) = text.get(piece.start..piece.end) else {
+        return (0, 0);
+    };
+    let breaks = body.bytes().filter(|&b| b == b'\n').count();
+    let values = body
+        .split('\n')
+        .filter(|raw| !raw.trim_end_matches('\r').trim().is_empty())
+        .count();
+    (breaks, values)
+}
+
+/// Gives each piece the numbers of its first line and first value, from the counts of the
+/// pieces before it (`counts` parallel to `pieces`).
+pub(crate) fn number(pieces: &mut [Piece], counts: &[(usize, usize)]) {
+    let (mut line, mut index) = (0, 0);
+    for (piece, (breaks, values)) in pieces.iter_mut().zip(counts) {
+        piece.line = line;
+        piece.index = index;
+        line += breaks;
+        index += values;
+    }
+}
+
+/// [`each`] over one piece of the file; also returns the number of values (good or bad) it
+/// holds. Pointers, places and offsets are the whole file's.
+pub(crate) fn each_in(
+    file: &SourceFile,
+    piece: &Piece,
+    mut f: impl FnMut(Document),
+) -> (Vec<DuplicateKey>, Vec<Problem>, usize) {
     let mut dups = Vec::new();
     let mut problems = Vec::new();
-    let mut index = 0usize;
-    let mut start = 0usize;
-    for (line_no, raw) in file.text.split('\n').enumerate() {
+    let mut index = piece.index;
+    let mut start = piece.start;
+    let body = file.text.get(piece.start..piece.end).unwrap_or_default();
+    for (line_no, raw) in body.split('\n').enumerate() {
         let here = start;
         start += raw.len() + 1;
         let line = raw.trim_end_matches('\r');
@@ -41,16 +122,13 @@ pub(crate) fn each(
                     value,
                     kind: DocumentKind::Line,
                     // A line's resource is located at its start, as the locator does.
-                    place: Some((line_no + 1, 1)),
+                    place: Some((piece.line + line_no + 1, 1)),
                 });
             }
             Err(e) => problems.push(json::syntax_problem(file, here, line.len(), &e, true)),
         }
     }
-    if index == 0 {
-        problems.push(json::empty(file));
-    }
-    (dups, problems)
+    (dups, problems, index - piece.index)
 }
 
 #[cfg(test)]
@@ -113,6 +191,64 @@ mod tests {
     fn a_truncated_last_line_is_located() {
         let (_, _, problems) = parse(&file("{\"id\":\"a\"}\n{\"id\":"));
         assert_eq!(problems[0].line(), Some(2));
+    }
+
+    /// [`each`] over the whole file, and over pieces of every size joined, in order.
+    fn whole_and_pieces(text: &str, size: usize) -> [(Vec<Document>, Vec<String>, Vec<String>); 2] {
+        let f = file(text);
+        let render = |(docs, dups, problems): (Vec<Document>, Vec<DuplicateKey>, Vec<Problem>)| {
+            (
+                docs,
+                dups.iter()
+                    .map(|d| format!("{} {}", d.pointer, d.key))
+                    .collect(),
+                problems
+                    .iter()
+                    .map(|p| format!("{:?}:{:?} {}", p.line(), p.column(), p.message))
+                    .collect(),
+            )
+        };
+        let whole = render(parse(&f));
+        let mut pieces = split(text, size);
+        assert_eq!(pieces.first().map_or(0, |p| p.start), 0);
+        assert_eq!(pieces.last().map_or(0, |p| p.end), text.len());
+        assert!(pieces.windows(2).all(|w| w[0].end == w[1].start));
+        let counts: Vec<(usize, usize)> = pieces.iter().map(|p| count(text, p)).collect();
+        number(&mut pieces, &counts);
+        let (mut docs, mut dups, mut problems) = (Vec::new(), Vec::new(), Vec::new());
+        for p in &pieces {
+            let (d, pr, _) = each_in(&f, p, |doc| docs.push(doc));
+            dups.extend(d);
+            problems.extend(pr);
+        }
+        [whole, render((docs, dups, problems))]
+    }
+
+    #[test]
+    fn pieces_give_what_the_whole_file_gives() {
+        let text = "{\"id\":\"a\"}\r\n\n  \n{\"id\":\"b\",\"x\":1,\"x\":2}\n{\"id\": \"c\",}\n\
+                    \t{\"id\":\"d\"}\n\n{\"id\":\"e\",\"y\":[1,\n{\"id\":\"f\"}";
+        for size in 1..=text.len() + 1 {
+            let [whole, joined] = whole_and_pieces(text, size);
+            assert_eq!(whole, joined, "pieces of {size} bytes");
+        }
+        let [whole, _] = whole_and_pieces(text, 1);
+        let pointers: Vec<&str> = whole.0.iter().map(|d| d.pointer.as_str()).collect();
+        assert_eq!(pointers, ["/0", "/1", "/3", "/5"]);
+        assert_eq!(whole.0[2].place, Some((6, 1)));
+        assert_eq!(whole.1, ["/1/x x"]);
+        assert_eq!(whole.2.len(), 2, "{:?}", whole.2);
+        assert!(whole.2[0].starts_with("Some(5):Some(12)"), "{:?}", whole.2);
+    }
+
+    #[test]
+    fn pieces_end_after_a_line_break() {
+        let text = "aaaa\nbb\n\ncccccc\nd";
+        let pieces = split(text, 3);
+        let bodies: Vec<&str> = pieces.iter().map(|p| &text[p.start..p.end]).collect();
+        assert_eq!(bodies, ["aaaa\n", "bb\n\n", "cccccc\n", "d"]);
+        assert_eq!(count(text, &pieces[1]), (2, 1));
+        assert!(split("", 8).is_empty());
     }
 
     #[test]

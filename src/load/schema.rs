@@ -100,6 +100,11 @@ impl<'f> Budget<'f> {
         }
     }
 
+    /// Errors shown and errors only counted so far.
+    pub fn counts(&self) -> (usize, usize) {
+        (self.shown, self.hidden)
+    }
+
     /// Pushes the "and N more" problem when errors were left out.
     pub fn finish(self, problems: &mut Problems) {
         if self.hidden > 0 {

@@ -263,3 +263,85 @@ fn many_duplicates_are_located_in_one_pass_and_capped() {
     assert_eq!(w.len(), MAX_DUPLICATE_ID_WARNINGS + 1);
     assert!(w.last().unwrap().message.starts_with("and 4900 more"));
 }
+
+/// One NDJSON file parsed whole (one thread) and in pieces of `size` bytes (two threads):
+/// resources, snapshots and problems rendered for comparison.
+fn whole_and_in_pieces(text: &str, size: usize) -> [String; 2] {
+    let d = Discovered {
+        path: "big.ndjson".into(),
+        display: "big.ndjson".into(),
+        format: Format::Ndjson,
+    };
+    let mut sources = SourceMap::default();
+    let id = sources.add("big.ndjson", text);
+    let file = sources.get(id).unwrap().clone();
+    let read = vec![(&d, id, String::new(), file)];
+    let render = |out: Vec<Option<Parsed>>| {
+        let (resources, snapshots, problems) = out.into_iter().next().flatten().unwrap();
+        let resources: Vec<String> = resources
+            .iter()
+            .map(|r| {
+                format!(
+                    "{} {} {:?} {:?}",
+                    r.id, r.origin.pointer, r.origin.place, r.value
+                )
+            })
+            .collect();
+        let problems: Vec<String> = problems
+            .all()
+            .iter()
+            .map(|p| format!("{:?} {} {}", p.level, p.code, brief(p)))
+            .collect();
+        format!("{resources:#?}\n{}\n{problems:#?}", snapshots.len())
+    };
+    [
+        render(parse_files(&read, 1, size)),
+        render(parse_files(&read, 2, size)),
+    ]
+}
+
+fn line(i: usize) -> String {
+    format!(
+        "{{\"id\":\"/subscriptions/s/resourceGroups/g/providers/Microsoft.Storage/storageAccounts/sa{i}\",\"type\":\"Microsoft.Storage/storageAccounts\",\"properties\":{{\"n\":{i}}}}}"
+    )
+}
+
+#[test]
+fn a_large_ndjson_file_in_pieces_loads_as_it_does_whole() {
+    let mut lines: Vec<String> = (0..40).map(line).collect();
+    lines[3] = "{\"id\": \"/subscriptions/s/x\",}".into();
+    lines[9] = String::new();
+    lines[10] = "  ".into();
+    lines[17] = "{\"id\":\"/subscriptions/s/resourceGroups/g/providers/A.B/c/d\",\"type\":\"A.B/c\",\"k\":1,\"k\":2}".into();
+    lines[23] = "{\"id\":42,\"type\":\"A.B/c\"}".into();
+    lines[31] = "{\"kind\":\"posture-agent-snapshot\"}".into();
+    let text = lines.join("\r\n");
+    let [whole, pieces] = whole_and_in_pieces(&text, 200);
+    assert_eq!(whole, pieces);
+    // The comparison means something: resources, and each kind of problem, are there.
+    assert!(whole.contains("sa39 /37 Some((40, 1))"), "{whole}");
+    for want in [
+        "big.ndjson:4:",
+        "appears more than once",
+        "big.ndjson:24:",
+        "big.ndjson:32:",
+    ] {
+        assert!(whole.contains(want), "{want}: {whole}");
+    }
+}
+
+#[test]
+fn pieces_with_more_schema_errors_than_a_file_shows_load_as_the_whole_file() {
+    let lines: Vec<String> = (0..120)
+        .map(|i| {
+            if i % 2 == 0 {
+                format!("{{\"id\":{i},\"type\":\"A.B/c\"}}")
+            } else {
+                line(i)
+            }
+        })
+        .collect();
+    let [whole, pieces] = whole_and_in_pieces(&lines.join("\n"), 500);
+    assert_eq!(whole, pieces);
+    assert!(whole.contains("more schema errors in this file"), "{whole}");
+}
