@@ -103,9 +103,149 @@ pub fn write_atomic_with(
     })
 }
 
+/// Runs `produce` on a second thread and writes what it writes to `out` on this one, so that
+/// rendering a large report and copying it into the file (system time) overlap. `out`
+/// receives the same bytes as from `produce(out)`; at most a few blocks of a megabyte wait
+/// between the two. The first error, of either side, is returned.
+pub fn pipelined(
+    out: &mut dyn Write,
+    produce: impl FnOnce(&mut dyn Write) -> std::io::Result<()> + Send,
+) -> std::io::Result<()> {
+    let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(2);
+    let (empty_tx, empty_rx) = std::sync::mpsc::channel::<Vec<u8>>();
+    std::thread::scope(|scope| {
+        let producer = scope.spawn(move || {
+            let mut w = Blocks {
+                full: full_tx,
+                empty: empty_rx,
+                block: Vec::with_capacity(BLOCK),
+            };
+            produce(&mut w).and_then(|()| w.flush())
+        });
+        let mut written = Ok(());
+        // Ends when the producer is done (its sender is dropped) or, on a write error, here:
+        // the receiver is dropped with the loop, and the producer's next send fails.
+        for block in full_rx {
+            written = out.write_all(&block);
+            if written.is_err() {
+                break;
+            }
+            // Recycled: fresh blocks would be fresh pages for the kernel to zero.
+            let _ = empty_tx.send(block);
+        }
+        let produced = producer
+            .join()
+            .unwrap_or_else(|_| Err(std::io::Error::other("the report renderer stopped")));
+        written.and(produced)
+    })
+}
+
+/// Size of the blocks [`pipelined`] hands over.
+const BLOCK: usize = 1 << 20;
+
+/// The producer's side of [`pipelined`]: bytes gathered into blocks, full blocks sent.
+struct Blocks {
+    full: std::sync::mpsc::SyncSender<Vec<u8>>,
+    empty: std::sync::mpsc::Receiver<Vec<u8>>,
+    block: Vec<u8>,
+}
+
+impl Write for Blocks {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.block.extend_from_slice(buf);
+        if self.block.len() >= BLOCK {
+            self.flush()?;
+        }
+        Ok(buf.len())
+    }
+
+    /// Sends what is gathered so far.
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.block.is_empty() {
+            return Ok(());
+        }
+        let next = self
+            .empty
+            .try_recv()
+            .unwrap_or_else(|_| Vec::with_capacity(BLOCK));
+        let full = std::mem::replace(&mut self.block, next);
+        self.full.send(full).map_err(|_| {
+            std::io::Error::new(
+                std::io::ErrorKind::BrokenPipe,
+                "the output stopped taking the report",
+            )
+        })?;
+        self.block.clear();
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A writer that fails after `room` bytes.
+    struct Full {
+        taken: Vec<u8>,
+        room: usize,
+    }
+
+    impl Write for Full {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if self.taken.len() + buf.len() > self.room {
+                return Err(std::io::Error::other("disk full"));
+            }
+            self.taken.extend_from_slice(buf);
+            Ok(buf.len())
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    fn produce(w: &mut dyn Write) -> std::io::Result<()> {
+        for i in 0..200_000u32 {
+            writeln!(w, "line {i}")?;
+            if i % 70_000 == 0 {
+                w.flush()?;
+            }
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn pipelined_writes_the_same_bytes() {
+        let mut direct = Vec::new();
+        produce(&mut direct).unwrap();
+        assert!(direct.len() > 2 * BLOCK, "several blocks: {}", direct.len());
+        let mut through = Vec::new();
+        pipelined(&mut through, produce).unwrap();
+        assert_eq!(through, direct);
+    }
+
+    #[test]
+    fn pipelined_returns_the_first_error_of_either_side() {
+        let mut out = Full {
+            taken: Vec::new(),
+            room: BLOCK + 10,
+        };
+        let e = pipelined(&mut out, produce).unwrap_err();
+        assert_eq!(e.to_string(), "disk full");
+        let mut direct = Vec::new();
+        produce(&mut direct).unwrap();
+        assert!(
+            direct.starts_with(&out.taken),
+            "what was written is the start"
+        );
+        let mut sink = Vec::new();
+        let e = pipelined(&mut sink, |w| {
+            w.write_all(b"partial")?;
+            Err(std::io::Error::other("render failed"))
+        })
+        .unwrap_err();
+        assert_eq!(e.to_string(), "render failed");
+    }
 
     #[test]
     fn a_failed_fill_leaves_nothing_behind_and_keeps_the_old_file() {

@@ -353,10 +353,15 @@ pub fn run(
             // inputs or policies failed (standard output still shows the report with its
             // errors).
             Some(path) if untrusted => skipped.push(path.display().to_string()),
-            // Rendered straight into the temp file: never the whole document in memory.
+            // Rendered straight into the temp file: never the whole document in memory. With
+            // more than one thread, rendering and writing overlap.
             Some(path) => {
                 if let Err(p) = output::write_atomic_with(path, args.force, |w| {
-                    reporter.render(&report, &render, w)
+                    if jobs > 1 {
+                        output::pipelined(w, |w| reporter.render(&report, &render, w))
+                    } else {
+                        reporter.render(&report, &render, w)
+                    }
                 }) {
                     problems.push(p);
                 }

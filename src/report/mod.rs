@@ -483,7 +483,7 @@ fn state_key(state: &str) -> String {
 }
 
 /// A report format.
-pub trait Reporter {
+pub trait Reporter: Send + Sync {
     /// Writes the report.
     fn render(
         &self,
