@@ -335,6 +335,30 @@ pub fn resources_from_text(
     file_resources(file, id, format, problems)
 }
 
+/// [`resources_from_text`] for an NDJSON text cut into pieces of about `piece_bytes` bytes,
+/// parsed on two threads and joined, as a large file is loaded: the entry point for fuzzing
+/// the pieces against the whole text.
+pub fn ndjson_resources_in_pieces(
+    file: &SourceFile,
+    id: SourceId,
+    piece_bytes: usize,
+    problems: &mut Problems,
+) -> (Vec<Resource>, Vec<Snapshot>) {
+    let d = Discovered {
+        path: file.path.clone().into(),
+        display: file.path.clone(),
+        format: Format::Ndjson,
+    };
+    let read = [(&d, id, String::new(), file.clone())];
+    let parsed = parse_files(&read, 2, piece_bytes)
+        .into_iter()
+        .next()
+        .flatten();
+    let (resources, snapshots, found) = parsed.unwrap_or_default();
+    problems.extend(found.into_vec());
+    (resources, snapshots)
+}
+
 /// The resources and agent snapshots of one file, in document order; problems are pushed
 /// as found.
 fn file_resources(

@@ -31,7 +31,8 @@ use crate::source::{SourceFile, SourceId, SourceMap};
 
 pub use discover::discover;
 pub use inventory::{
-    load_inventory, load_inventory_with, resources_from_text, Inventory, Snapshot, SNAPSHOT_KIND,
+    load_inventory, load_inventory_with, ndjson_resources_in_pieces, resources_from_text,
+    Inventory, Snapshot, SNAPSHOT_KIND,
 };
 pub use value::DuplicateKey;
 
