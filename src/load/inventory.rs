@@ -2,7 +2,7 @@
 //! each resource, derives `subscriptionId`/`resourceGroup` from ids, and resolves ids that
 //! appear twice (the later one in sorted path order wins, with a warning naming both places).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 use serde_json::{Map, Value};
@@ -84,7 +84,6 @@ pub fn load_inventory_with(
     let (found, configs) = discover(paths, problems);
     let mut inputs = Vec::new();
     let mut formats: HashMap<SourceId, Format> = HashMap::new();
-    let mut by_key: BTreeMap<String, Resource> = BTreeMap::new();
     let mut snapshots = Vec::new();
     let mut spans = SpanCache::default();
     let mut read = Vec::new();
@@ -102,9 +101,10 @@ pub fn load_inventory_with(
     }
     // Files are parsed and checked on `jobs` threads, then merged in discovery order, so
     // the result (and which duplicate wins) does not depend on the thread count.
-    let parsed = parse_files(&read, opts.jobs, PIECE_BYTES);
-    for ((d, _, sha256, file), parsed) in read.into_iter().zip(parsed) {
-        let Some((resources, found, local)) = parsed else {
+    let mut parsed = parse_files(&read, opts.jobs, PIECE_BYTES);
+    let merged = merge_by_key(&parsed, opts.jobs);
+    for (fi, (d, _, sha256, file)) in read.into_iter().enumerate() {
+        let Some(Some((resources, found, local))) = parsed.get_mut(fi) else {
             problems.push(
                 Problem::error(
                     codes::INTERNAL,
@@ -114,7 +114,7 @@ pub fn load_inventory_with(
             );
             continue;
         };
-        problems.extend(local.into_vec());
+        problems.extend(std::mem::take(local).into_vec());
         let kind = if resources.is_empty() && !found.is_empty() {
             "agent-snapshot"
         } else {
@@ -125,29 +125,39 @@ pub fn load_inventory_with(
             sha256,
             kind: kind.to_string(),
         });
-        snapshots.extend(found);
+        snapshots.append(found);
+        // This file's resources whose id was read before (in an earlier file, or earlier
+        // in this one), in the file's order, each with the one it replaces.
+        let repeats = merged
+            .repeats
+            .get(merged.repeats.partition_point(|x| x.again.0 < fi)..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|x| x.again.0 == fi);
         let mut duplicates = 0usize;
-        for r in resources {
-            let Some(earlier) = by_key.get(&r.key) else {
-                by_key.insert(r.key.clone(), r);
+        for x in repeats {
+            duplicates += 1;
+            if duplicates > MAX_DUPLICATE_ID_WARNINGS {
+                continue;
+            }
+            let (Some(earlier), Some(r)) = (
+                resource_at(&parsed, x.earlier),
+                resource_at(&parsed, x.again),
+            ) else {
                 continue;
             };
-            duplicates += 1;
-            if duplicates <= MAX_DUPLICATE_ID_WARNINGS {
-                let first = place(sources, &formats, &mut spans, &earlier.origin);
-                let (o, l) = span_of(&mut spans, &file, d.format, &r.origin.pointer);
-                let again = crate::source::line_col_of(&file.text, o);
-                let msg = format!(
-                    "resource id {:?} is read twice: at {first} and at {}:{}:{}; the later one is used",
-                    r.id, file.path, again.0, again.1
-                );
-                problems.push(
-                    Problem::warning(codes::DUPLICATE_ID, msg)
-                        .at(&file, o, l, "this one is used")
-                        .with_help("ids are case-insensitive; remove one copy or read one file"),
-                );
-            }
-            by_key.insert(r.key.clone(), r);
+            let first = place(sources, &formats, &mut spans, &earlier.origin);
+            let (o, l) = span_of(&mut spans, &file, d.format, &r.origin.pointer);
+            let again = crate::source::line_col_of(&file.text, o);
+            let msg = format!(
+                "resource id {:?} is read twice: at {first} and at {}:{}:{}; the later one is used",
+                r.id, file.path, again.0, again.1
+            );
+            problems.push(
+                Problem::warning(codes::DUPLICATE_ID, msg)
+                    .at(&file, o, l, "this one is used")
+                    .with_help("ids are case-insensitive; remove one copy or read one file"),
+            );
         }
         if duplicates > MAX_DUPLICATE_ID_WARNINGS {
             let more = duplicates - MAX_DUPLICATE_ID_WARNINGS;
@@ -160,12 +170,93 @@ pub fn load_inventory_with(
             );
         }
     }
+    // The winners, moved out in key order.
+    let mut slots: Vec<Vec<Option<Resource>>> = parsed
+        .into_iter()
+        .map(|p| {
+            p.map_or_else(Vec::new, |(resources, _, _)| {
+                resources.into_iter().map(Some).collect()
+            })
+        })
+        .collect();
+    let resources = merged
+        .winners
+        .iter()
+        .filter_map(|&(fi, i)| slots.get_mut(fi)?.get_mut(i)?.take())
+        .collect();
     let inventory = Inventory {
-        resources: by_key.into_values().collect(),
+        resources,
         inputs,
         snapshots,
     };
     (inventory, configs)
+}
+
+/// Where a resource is: (file, index among the file's resources).
+type At = (usize, usize);
+
+/// The resources of all files merged by key.
+struct Merged {
+    /// The resource kept for each id (the last read), in key order.
+    winners: Vec<At>,
+    /// Every resource whose id was read before, with the one it replaces (the one read just
+    /// before it), ordered by file and position in the file.
+    repeats: Vec<Repeat>,
+}
+
+struct Repeat {
+    again: At,
+    earlier: At,
+}
+
+/// Orders every resource by key, files and positions breaking ties, as reading the files one
+/// after the other into an ordered map would (the last read wins), but each file's
+/// resources are ordered on `jobs` threads and the sorted runs then merged: one map
+/// insertion per resource took seconds at 1,000,000 resources.
+fn merge_by_key(parsed: &[Option<Parsed>], jobs: usize) -> Merged {
+    let runs = crate::parallel::map(parsed, jobs, key_order);
+    let mut all: Vec<(&str, At)> =
+        Vec::with_capacity(parsed.iter().flatten().map(|p| p.0.len()).sum());
+    for (fi, (run, p)) in runs.into_iter().zip(parsed).enumerate() {
+        // A worker that died (a bug): that file is ordered here rather than lost.
+        let run = run.unwrap_or_else(|| key_order(p));
+        all.extend(
+            run.into_iter()
+                .filter_map(|i| Some((resource_at(parsed, (fi, i))?.key.as_str(), (fi, i)))),
+        );
+    }
+    // Stable, on sorted runs: equal keys stay in file order, and the merge costs little.
+    all.sort_by(|a, b| a.0.cmp(b.0));
+    let mut winners = Vec::with_capacity(all.len());
+    let mut repeats = Vec::new();
+    for group in all.chunk_by(|a, b| a.0 == b.0) {
+        for pair in group.windows(2) {
+            if let [(_, earlier), (_, again)] = pair {
+                repeats.push(Repeat {
+                    again: *again,
+                    earlier: *earlier,
+                });
+            }
+        }
+        winners.extend(group.last().map(|(_, at)| *at));
+    }
+    repeats.sort_unstable_by_key(|x| x.again);
+    Merged { winners, repeats }
+}
+
+/// The positions of a file's resources, ordered by key (then position).
+fn key_order(p: &Option<Parsed>) -> Vec<usize> {
+    let resources = p
+        .as_ref()
+        .map_or(&[][..], |(resources, _, _)| resources.as_slice());
+    let key = |i: usize| resources.get(i).map_or("", |r| r.key.as_str());
+    let mut order: Vec<usize> = (0..resources.len()).collect();
+    order.sort_unstable_by(|&a, &b| key(a).cmp(key(b)).then(a.cmp(&b)));
+    order
+}
+
+fn resource_at(parsed: &[Option<Parsed>], (fi, i): At) -> Option<&Resource> {
+    parsed.get(fi)?.as_ref()?.0.get(i)
 }
 
 /// What one file holds: its resources, its agent snapshots and the problems found.
