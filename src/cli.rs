@@ -173,7 +173,7 @@ pub struct FixArgs {
     /// Assessment time given to policies as input.now (RFC 3339); default: now.
     #[arg(long, value_name = "TIME", conflicts_with = "report")]
     pub now: Option<String>,
-    /// Worker threads for evaluation (default: the number of cores).
+    /// Worker threads for reading inputs and evaluation (default: the number of cores).
     #[arg(long, value_name = "N")]
     pub jobs: Option<usize>,
     /// Wall-clock limit for evaluating one policy, in seconds.
@@ -259,7 +259,8 @@ pub struct AssessArgs {
     /// Assessment time given to policies as input.now (RFC 3339); default: now.
     #[arg(long, value_name = "TIME")]
     pub now: Option<String>,
-    /// Worker threads for evaluation (default: the number of cores).
+    /// Worker threads for reading inputs, evaluation and writing reports (default: the number
+    /// of cores).
     #[arg(long, value_name = "N")]
     pub jobs: Option<usize>,
     /// Wall-clock limit for evaluating one policy, in seconds.
