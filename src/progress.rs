@@ -14,6 +14,15 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 /// How long a run goes before the bar is shown.
 const SHOW_AFTER: Duration = Duration::from_millis(1000);
 
+/// [`SHOW_AFTER`], or `POSTURE_PROGRESS_AFTER_MS` when set: the test that runs posture on a
+/// pseudo-terminal shows the bar at once, whatever the machine's speed.
+fn show_after() -> Duration {
+    std::env::var("POSTURE_PROGRESS_AFTER_MS")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .map_or(SHOW_AFTER, Duration::from_millis)
+}
+
 /// Progress of one command. Cheap to call from worker threads.
 pub struct Progress {
     bar: Option<ProgressBar>,
@@ -21,6 +30,8 @@ pub struct Progress {
     /// `POSTURE_TIMINGS=policies`: each policy's time too.
     policy_times: bool,
     started: Instant,
+    /// How long the run goes before the bar is shown.
+    show_after: Duration,
     state: Arc<Mutex<StageState>>,
 }
 
@@ -83,6 +94,7 @@ impl Progress {
             b
         });
         let now = Instant::now();
+        let after = show_after();
         let state = Arc::new(Mutex::new(StageState {
             name: "start",
             started: now,
@@ -99,7 +111,7 @@ impl Progress {
             let _ = std::thread::Builder::new()
                 .name("posture-progress".into())
                 .spawn(move || {
-                    std::thread::sleep(SHOW_AFTER);
+                    std::thread::sleep(after);
                     if let Ok(mut s) = state.lock() {
                         show(&b, &mut s);
                     }
@@ -110,6 +122,7 @@ impl Progress {
             timings,
             policy_times: false,
             started: now,
+            show_after: after,
             state,
         }
     }
@@ -156,7 +169,7 @@ impl Progress {
 
     fn tick(&self) {
         let Some(b) = &self.bar else { return };
-        if self.started.elapsed() < SHOW_AFTER {
+        if self.started.elapsed() < self.show_after {
             return;
         }
         if let Ok(mut s) = self.state.lock() {

@@ -11,4 +11,5 @@ mod gates;
 mod help;
 mod html;
 mod policies;
+mod progress;
 mod support;
