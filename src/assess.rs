@@ -296,7 +296,8 @@ pub fn assess(opts: AssessOptions, mut sources: SourceMap, mut problems: Problem
             };
             entries.push(Entry {
                 recommendation: rec,
-                resource: r.key.clone(),
+                // The inventory holds one resource per id: its index numbers the resource.
+                resource: f.resource,
                 scope: r
                     .subscription_id
                     .as_deref()

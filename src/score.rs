@@ -22,8 +22,10 @@ use crate::model::{Control, State};
 pub struct Entry {
     /// Index of the recommendation in [`ScoreModel::recommendation_control`].
     pub recommendation: usize,
-    /// The lower-cased resource id.
-    pub resource: String,
+    /// The resource, as a number: entries of one resource carry the same number, entries of
+    /// different resources different ones (the caller's index of resources by id). Only
+    /// equality matters; a number sorts and compares far faster than the id.
+    pub resource: usize,
     /// The lower-cased subscription id, `""` when unknown.
     pub scope: String,
     /// The resource's state for that recommendation.
@@ -304,10 +306,10 @@ struct Tallies<'e> {
 }
 
 /// An entry reduced to the sort key and what the fold needs.
-struct Row<'e> {
+struct Row {
     control: usize,
     scope: usize,
-    resource: &'e str,
+    resource: usize,
     recommendation: usize,
     state: State,
 }
@@ -349,7 +351,7 @@ impl<'e> Tallies<'e> {
             Some(Row {
                 control: control_of(entry)?,
                 scope: *scope_index.get(entry.scope.as_str())?,
-                resource: entry.resource.as_str(),
+                resource: entry.resource,
                 recommendation: entry.recommendation,
                 state: entry.state,
             })
@@ -359,7 +361,7 @@ impl<'e> Tallies<'e> {
         });
 
         let mut cells = vec![vec![Cell::default(); scopes.len()]; model.controls.len()];
-        let mut counted: Vec<(usize, &str)> = Vec::with_capacity(rows.len());
+        let mut counted: Vec<(usize, usize)> = Vec::with_capacity(rows.len());
         let mut fixes: BTreeMap<(usize, usize), usize> = BTreeMap::new();
         let same_key =
             |a: &Row, b: &Row| (a.control, a.scope, a.resource) == (b.control, b.scope, b.resource);
@@ -656,10 +658,15 @@ mod tests {
             .collect()
     }
 
+    /// An entry of the resource named `resource` (numbered by a hash of the name: the tests
+    /// use a few hundred names, and only equality matters).
     fn entry(recommendation: usize, resource: &str, scope: &str, state: State) -> Entry {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        resource.hash(&mut h);
         Entry {
             recommendation,
-            resource: resource.to_owned(),
+            resource: h.finish() as usize,
             scope: scope.to_owned(),
             state,
         }
