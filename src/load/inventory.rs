@@ -87,10 +87,9 @@ pub fn load_inventory_with(
     let mut snapshots = Vec::new();
     let mut spans = SpanCache::default();
     let mut read = Vec::new();
-    let all: Vec<&Discovered> = found.iter().collect();
     for (d, got) in found
         .iter()
-        .zip(read_sources(&all, opts, sources, problems))
+        .zip(read_sources(&found, opts, sources, problems))
     {
         if let Some((id, sha256)) = got {
             formats.insert(id, d.format);

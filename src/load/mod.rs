@@ -312,7 +312,7 @@ pub fn read_document_with(
 /// inventory takes a while), registered in the given order, so ids and problems do not
 /// depend on the thread count. One entry per file, `None` for a file that was not read.
 pub(crate) fn read_sources(
-    found: &[&Discovered],
+    found: &[Discovered],
     opts: &LoadOptions,
     sources: &mut SourceMap,
     problems: &mut Problems,

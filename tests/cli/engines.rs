@@ -7,13 +7,16 @@ use crate::support::posture;
 
 const NOW: &str = "2026-11-26T00:00:00Z";
 
-/// The JSON report of `posture assess INPUT` with the given engine and thread count.
-fn report(input: &Path, out: &Path, engine: &str, jobs: &str) -> Vec<u8> {
-    let (input, out_arg) = (input.display().to_string(), out.display().to_string());
-    let run = posture(&[
-        "assess", &input, "-f", "json", "-o", &out_arg, "--now", NOW, "--engine", engine, "--jobs",
-        jobs,
+/// The JSON report of `posture assess INPUTS...` (inputs and their options) with the given
+/// engine and thread count.
+fn report(inputs: &[&str], out: &Path, engine: &str, jobs: &str) -> Vec<u8> {
+    let out_arg = out.display().to_string();
+    let mut args = vec!["assess"];
+    args.extend(inputs);
+    args.extend([
+        "-f", "json", "-o", &out_arg, "--now", NOW, "--engine", engine, "--jobs", jobs,
     ]);
+    let run = posture(&args);
     // 1 is a failed gate (the sample estate has some); 2 would mean the run is untrusted.
     assert!(run.code == 0 || run.code == 1, "{}", run.transcript());
     std::fs::read(out).unwrap()
@@ -53,13 +56,14 @@ fn assert_same(fast: &[u8], plain: &[u8], resources: u64) {
 fn rvm_and_interpreter_agree_on_the_examples() {
     let tmp = tempfile::tempdir().unwrap();
     let examples = crate::support::root().join("examples");
+    let examples = examples.display().to_string();
     let plain = report(
-        &examples,
+        &[&examples],
         &tmp.path().join("plain.json"),
         "interpreter",
         "1",
     );
-    let fast = report(&examples, &tmp.path().join("fast.json"), "rvm", "2");
+    let fast = report(&[&examples], &tmp.path().join("fast.json"), "rvm", "2");
     let count = serde_json::from_slice::<serde_json::Value>(&plain).unwrap()["resourceCount"]
         .as_u64()
         .unwrap();
@@ -84,8 +88,8 @@ fn rvm_and_interpreter_agree_on_a_generated_estate_of_20000_resources() {
         &dir,
     ]);
     assert_eq!(gen.code, 0, "{}", gen.transcript());
-    let plain = report(&estate, &tmp.path().join("plain.json"), "interpreter", "1");
-    let fast = report(&estate, &tmp.path().join("fast.json"), "rvm", "2");
+    let plain = report(&[&dir], &tmp.path().join("plain.json"), "interpreter", "1");
+    let fast = report(&[&dir], &tmp.path().join("fast.json"), "rvm", "2");
     // Every snapshot attaches to a generated VM, so no machine resources are added.
     assert_same(&fast, &plain, 20_000);
 }
@@ -111,17 +115,15 @@ fn rvm_and_interpreter_agree_on_detections() {
         ),
     ];
     for (i, (input, extra)) in cases.iter().enumerate() {
+        let mut inputs = vec![*input];
+        inputs.extend(extra.iter());
         let run = |engine: &str, jobs: &str| {
-            let out = tmp.path().join(format!("{i}-{engine}.json"));
-            let out_arg = out.display().to_string();
-            let mut args = vec![
-                "assess", input, "-f", "json", "-o", &out_arg, "--now", NOW, "--engine", engine,
-                "--jobs", jobs,
-            ];
-            args.extend(extra.iter());
-            let r = posture(&args);
-            assert!(r.code == 0 || r.code == 1, "{}", r.transcript());
-            std::fs::read(&out).unwrap()
+            report(
+                &inputs,
+                &tmp.path().join(format!("{i}-{engine}.json")),
+                engine,
+                jobs,
+            )
         };
         let plain = run("interpreter", "1");
         let fast = run("rvm", "2");
@@ -158,30 +160,17 @@ fn rvm_and_interpreter_agree_on_the_agent_fixtures() {
     .iter()
     .map(|host| format!("tests/fixtures/agents/{host}.json"))
     .collect();
+    let mut inputs = vec!["tests/fixtures/estate/inventory.json"];
+    for a in &agents {
+        inputs.extend(["--agents", a.as_str()]);
+    }
     let run = |engine: &str, jobs: &str| {
-        let out = tmp.path().join(format!("{engine}.json"));
-        let out_arg = out.display().to_string();
-        let mut args = vec![
-            "assess",
-            "tests/fixtures/estate/inventory.json",
-            "-f",
-            "json",
-            "-o",
-            &out_arg,
-            "--now",
-            NOW,
-            "--engine",
+        report(
+            &inputs,
+            &tmp.path().join(format!("{engine}.json")),
             engine,
-            "--jobs",
             jobs,
-        ];
-        for a in &agents {
-            args.push("--agents");
-            args.push(a);
-        }
-        let r = posture(&args);
-        assert!(r.code == 0 || r.code == 1, "{}", r.transcript());
-        std::fs::read(&out).unwrap()
+        )
     };
     let plain = run("interpreter", "1");
     let fast = run("rvm", "2");

@@ -10,7 +10,7 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
-use crate::support::{fixture, posture, root, snapshot, Run};
+use crate::support::{fixture, have, posture, root, snapshot, Run};
 
 const NOW: &str = "2026-11-26T00:00:00Z";
 
@@ -41,13 +41,6 @@ fn fix_hostile(inventory: &Path, out: &Path, extra: &[&str]) -> Run {
     ];
     args.extend(extra.iter().map(|x| x.to_string()));
     run_strs(&args)
-}
-
-fn have(cmd: &str) -> bool {
-    Command::new(cmd)
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success())
 }
 
 fn write_exec(path: &Path, text: &str) {

@@ -4,14 +4,7 @@
 
 use std::process::Command;
 
-use crate::support::root;
-
-fn have(cmd: &str) -> bool {
-    Command::new(cmd)
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
+use crate::support::{have, root};
 
 // util-linux `script` (Linux's flags) makes the pseudo-terminal.
 #[cfg(target_os = "linux")]

@@ -108,3 +108,11 @@ pub fn temp_with(files: &[(&str, &str)]) -> tempfile::TempDir {
 pub fn json(run: &Run) -> serde_json::Value {
     serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", run.stdout))
 }
+
+/// True when `cmd --version` runs and succeeds: an external tool a test needs is there.
+pub fn have(cmd: &str) -> bool {
+    Command::new(cmd)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
