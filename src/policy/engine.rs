@@ -983,6 +983,26 @@ mod tests {
         assert!(refused.is_empty(), "{refused:#?}");
     }
 
+    /// `data.t.results` of a module on the RVM and on the interpreter, with input
+    /// `{"xs": [1, 2]}`.
+    fn both_engines(module: &str) -> (regorus::Value, regorus::Value) {
+        let mut engine = regorus::Engine::new();
+        engine.add_policy("t.rego".into(), module.into()).unwrap();
+        let input = regorus::Value::from_json_str(r#"{"xs": [1, 2]}"#).unwrap();
+        let rvm = super::rvm_eval(
+            &mut engine.clone(),
+            "data.t.results",
+            input.clone(),
+            std::time::Duration::from_secs(10),
+        );
+        let Ok(rvm) = rvm else {
+            panic!("the RVM refused or failed the module");
+        };
+        engine.set_input(input);
+        let interpreter = engine.eval_rule("data.t.results".into()).unwrap();
+        (rvm, interpreter)
+    }
+
     /// An `else` chain whose body iterates and finds nothing goes on to the `else` body on
     /// the RVM as in the interpreter (a fix of the vendored regorus: the chain used to stop,
     /// leaving the function undefined, and machine-os-baseline lost file findings).
@@ -1013,21 +1033,41 @@ complete := "first" if {
 
 results := [first([1, 2]), middle([1, 2]), found([1, 2]), complete]
 "#;
-        let mut engine = regorus::Engine::new();
-        engine.add_policy("t.rego".into(), module.into()).unwrap();
-        let input = regorus::Value::from_json_str(r#"{"xs": [1, 2]}"#).unwrap();
-        let rvm = super::rvm_eval(
-            &mut engine.clone(),
-            "data.t.results",
-            input.clone(),
-            std::time::Duration::from_secs(10),
-        );
-        let Ok(rvm) = rvm else {
-            panic!("the RVM refused or failed the module");
-        };
-        engine.set_input(input);
-        let interpreter = engine.eval_rule("data.t.results".into()).unwrap();
+        let (rvm, interpreter) = both_engines(module);
         let want = regorus::Value::from_json_str(r#"["second", "c", "first", "second"]"#).unwrap();
+        assert_eq!(interpreter, want);
+        assert_eq!(rvm, want);
+    }
+
+    /// A function body that holds but whose value is undefined has not succeeded: the `else`
+    /// answers, as in OPA and on the RVM. The vendored interpreter used to stop there and
+    /// leave the function undefined (a fix of the vendored regorus), so a policy written
+    /// that way had other verdicts under `posture policies test` than under `assess`.
+    #[test]
+    fn else_follows_a_body_whose_value_is_undefined() {
+        let module = r#"package t
+
+table := {"a": "from the table"}
+
+lookup(k) := table[k] if is_string(k)
+
+else := "from else"
+
+nested(k) := v if {
+	v := table[k]
+} else := "from else"
+
+complete := input.missing if {
+	true
+} else := "from else"
+
+results := [lookup("a"), lookup("zz"), lookup(1), nested("zz"), complete]
+"#;
+        let (rvm, interpreter) = both_engines(module);
+        let want = regorus::Value::from_json_str(
+            r#"["from the table", "from else", "from else", "from else", "from else"]"#,
+        )
+        .unwrap();
         assert_eq!(interpreter, want);
         assert_eq!(rvm, want);
     }

@@ -2092,6 +2092,11 @@ impl Interpreter {
                             Value::Set(_) => (),
                             _ => ctx_mut.value = Value::Undefined,
                         }
+                        // posture patch: a body whose value is undefined has not succeeded,
+                        // so an `else` after it is evaluated (as in OPA, and as regorus
+                        // already does for rules with a ref head: issue #302). Functions
+                        // collect their value in a set, so the check above kept the body.
+                        return Ok(false);
                     }
                 }
                 // No output expression.
@@ -2226,6 +2231,12 @@ impl Interpreter {
         let r = self.eval_output_expr_in_loop(&loops[..])?;
 
         let ctx = self.get_current_context()?;
+        // posture patch: a function (no rule ref, not a comprehension) succeeds when its
+        // value was defined (`r`); its `rule_value` is never set, so testing that made
+        // every function body succeed and skipped its `else`.
+        if ctx.rule_ref.is_none() && !ctx.is_compr {
+            return Ok(r);
+        }
         ctx.output_expr
             .as_ref()
             .map_or_else(|| Ok(r), |_oe| Ok(ctx.rule_value != Value::Undefined))
