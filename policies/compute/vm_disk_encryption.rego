@@ -44,22 +44,23 @@ deny contains {"resource": vm.id, "message": msg} if {
 
 _os_disk(vm) := object.get(util.props(vm), ["storageProfile", "osDisk"], {})
 
-_encrypted(vm) if util.is_true(object.get(util.props(vm), ["securityProfile", "encryptionAtHost"], null))
+# One rule with else branches, the OS disk read once: seven definitions of _encrypted(vm)
+# were all evaluated for every VM, each reading the disk again.
+_encrypted(vm) if _encrypted_by(vm, _os_disk(vm))
 
-_encrypted(vm) if util.ref_id(_os_disk(vm).managedDisk.diskEncryptionSet)
+_encrypted_by(vm, disk) := true if util.is_true(object.get(util.props(vm), ["securityProfile", "encryptionAtHost"], null))
 
-_encrypted(vm) if util.ref_id(_os_disk(vm).managedDisk.securityProfile.diskEncryptionSet)
+else := true if util.ref_id(disk.managedDisk.diskEncryptionSet)
 
-_encrypted(vm) if util.lc(_os_disk(vm).managedDisk.securityProfile.securityEncryptionType) == "diskwithvmgueststate"
+else := true if util.ref_id(disk.managedDisk.securityProfile.diskEncryptionSet)
 
-_encrypted(vm) if util.is_true(_os_disk(vm).encryptionSettings.enabled)
+else := true if util.lc(disk.managedDisk.securityProfile.securityEncryptionType) == "diskwithvmgueststate"
 
-_encrypted(vm) if {
-	disk := util.resource(_os_disk(vm).managedDisk.id)
-	_disk_encrypted(util.props(disk))
-}
+else := true if util.is_true(disk.encryptionSettings.enabled)
 
-_encrypted(vm) if {
+else := true if _disk_encrypted(util.props(util.resource(disk.managedDisk.id)))
+
+else := true if {
 	some ext in util.vm_extensions(vm)
 	util.extension_type(ext) in _ade_types
 	not util.extension_failed(ext)

@@ -40,14 +40,23 @@ _exposure(vm) := "it has a public IP address" if net.has_public_ip(vm)
 
 else := "an NSG on its path opens a management port to the Internet" if count(net.vm_management_findings(vm)) > 0
 
+# Each exposed VM's reason, by lower-cased id: a rule, not a function, so applicable and
+# deny share one computation per VM.
+_exposure_of[k] := reason if {
+	some vm in input.resources
+	is_string(vm.id)
+	k := lower(vm.id)
+	reason := _exposure(vm)
+}
+
 applicable contains vm.id if {
 	some vm in input.resources
-	_exposure(vm)
+	_exposure_of[lower(vm.id)]
 }
 
 deny contains {"resource": vm.id, "message": msg} if {
 	some vm in input.resources
-	reason := _exposure(vm)
+	reason := _exposure_of[lower(vm.id)]
 	not lower(vm.id) in _covered
 	msg := sprintf("no just-in-time access policy covers the VM, and %s", [reason])
 }

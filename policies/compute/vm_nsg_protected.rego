@@ -31,14 +31,24 @@ package posture.compute.vm_nsg_protected
 import data.posture.lib.net
 import data.posture.lib.util
 
+# The interfaces of each VM, by lower-cased id: a rule, not a function, so applicable and
+# deny share one join per VM.
+_nics_of[k] := net.nics(vm) if {
+	some vm in input.resources
+	is_string(vm.id)
+	k := lower(vm.id)
+}
+
 applicable contains vm.id if {
 	some vm in input.resources
-	net.has_public_ip(vm)
+	some nic in _nics_of[lower(vm.id)]
+	some cfg in net.ip_configs(nic)
+	net.public_ip(cfg)
 }
 
 deny contains {"resource": vm.id, "message": msg} if {
 	some vm in input.resources
-	some nic in net.nics(vm)
+	some nic in _nics_of[lower(vm.id)]
 	not util.ref_id(util.props(nic).networkSecurityGroup)
 	some cfg in net.ip_configs(nic)
 	net.public_ip(cfg)

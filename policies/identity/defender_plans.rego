@@ -34,12 +34,16 @@ package posture.identity.defender_plans
 
 _plans := [p | some p in input.parameters.plans; is_string(p)] if is_array(input.parameters.plans)
 
+# Each subscription's tiers are read once, in the order of _plans, for both the failing
+# plans and the list in every message.
 deny contains {"resource": r.id, "message": msg, "fix": {"plan": plan}} if {
 	some r in input.resources
-	some plan in _plans
-	tier := _tier(r, plan)
+	tiers := [_tier(r, plan) | some plan in _plans]
+	weak := [plan | some i, plan in _plans; not _standard(tiers[i])]
+	some i, plan in _plans
+	tier := tiers[i]
 	not _standard(tier)
-	msg := sprintf("Defender plan %s is %v, not Standard; plans not on Standard: %s", [plan, tier, concat(", ", _not_standard(r))])
+	msg := sprintf("Defender plan %s is %v, not Standard; plans not on Standard: %s", [plan, tier, concat(", ", weak)])
 }
 
 deny contains {"resource": r.id, "message": msg} if {
@@ -58,8 +62,3 @@ _standard(tier) if {
 	is_string(tier)
 	lower(tier) == "standard"
 }
-
-_not_standard(sub) := [plan |
-	some plan in _plans
-	not _standard(_tier(sub, plan))
-]

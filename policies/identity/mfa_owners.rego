@@ -57,15 +57,24 @@ _owner_assignments(sub) := [[scope, a] |
 	scope := _scope(k, a)
 ]
 
+# Per subscription (lower-cased id) with Owner assignments that may be people: their
+# principals. A rule, not a function, so applicable and deny share one computation.
+_human_owners_of[k] := owners if {
+	some r in input.resources
+	is_string(r.id)
+	k := lower(r.id)
+	owners := _human_owners(r)
+	count(owners) > 0
+}
+
 applicable contains r.id if {
 	some r in input.resources
-	count(_human_owners(r)) > 0
+	_human_owners_of[lower(r.id)]
 }
 
 deny contains {"resource": r.id, "message": msg} if {
 	some r in input.resources
-	owners := _human_owners(r)
-	count(owners) > 0
+	owners := _human_owners_of[lower(r.id)]
 	not _mfa_evidence(r)
 	msg := sprintf("%d Owner assignment(s) to users or groups (principals %v) and no Healthy Defender MFA assessment for owners (%s)", [
 		count(owners),

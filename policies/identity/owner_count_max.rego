@@ -38,32 +38,42 @@ _assignments(sub) := [[scope, a] |
 	scope := _scope(k, a)
 ]
 
+# Per subscription (lower-cased id) that has role assignments: its Owner assignments at
+# subscription scope (see _owners). A rule, not a function, so applicable and deny share
+# one computation per subscription.
+_owners_of[k] := _owners(k, assignments) if {
+	some r in input.resources
+	is_string(r.id)
+	k := lower(r.id)
+	assignments := _assignments(r)
+	_has_assignments(k, assignments)
+}
+
 applicable contains r.id if {
 	some r in input.resources
-	_has_assignments(r)
+	_owners_of[lower(r.id)]
 }
 
 deny contains {"resource": r.id, "message": msg} if {
 	some r in input.resources
-	_has_assignments(r)
-	owners := _owners(r)
+	owners := _owners_of[lower(r.id)]
 	count(owners) > 3
 	msg := sprintf("%d Owner role assignments at subscription scope (more than 3), principals %v", [count(owners), sort({p | some p in owners})])
 }
 
 # Owner assignments at the subscription: lower-cased assignment id -> principal id (or,
 # without one, the assignment id).
-_owners(sub) := {lower(a.id): object.get(a, ["properties", "principalId"], a.id) |
-	some [scope, a] in _assignments(sub)
-	scope == lower(sub.id)
+_owners(sub_key, assignments) := {lower(a.id): object.get(a, ["properties", "principalId"], a.id) |
+	some [scope, a] in assignments
+	scope == sub_key
 	rd := object.get(a, ["properties", "roleDefinitionId"], null)
 	is_string(rd)
 	endswith(lower(rd), _owner_role)
 }
 
-_has_assignments(sub) if {
-	prefix := concat("", [lower(sub.id), "/"])
-	some [scope, _] in _assignments(sub)
+_has_assignments(sub_key, assignments) if {
+	prefix := concat("", [sub_key, "/"])
+	some [scope, _] in assignments
 	startswith(concat("", [scope, "/"]), prefix)
 }
 

@@ -32,15 +32,16 @@ family(r) := f if {
 # it can: absent or null ("<label> not collected"), not an object or array ("<label> is not
 # readable"), or a status other than "ok" ("<label>: <reason>"). An object without
 # `status` and a bare array (a section written as its entries) count as usable.
+# One rule with else branches (the cases exclude each other): machine policies call it for
+# every section they read, and every definition of a multi-definition function runs.
 unavailable(section, label) := sprintf("%s not collected", [label]) if section == null
 
-unavailable(section, label) := sprintf("%s is not readable", [label]) if {
-	section != null
+else := sprintf("%s is not readable", [label]) if {
 	not is_object(section)
 	not is_array(section)
 }
 
-unavailable(section, label) := sprintf("%s: %s", [label, _reason(section)]) if {
+else := sprintf("%s: %s", [label, _reason(section)]) if {
 	is_object(section)
 	"status" in object.keys(section)
 	util.lc(section.status) != "ok"

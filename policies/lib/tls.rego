@@ -8,9 +8,20 @@ package posture.lib.tls
 # normalize(v) returns "1.<minor>" ("1.0", "1.1", "1.2", "1.3") for a recognised spelling:
 # "1.2", "1_2", "12", "TLS1_2", "tls1.2", "Tls12", "TLSv1.2", "TLS 1.2", the JSON numbers
 # 1.2 and 1 (TLS 1.0). Undefined for null, "None", "SSL3" and anything else.
-normalize(v) := concat("", ["1.", minor]) if {
+# The usual spellings are looked up before two regular expressions run: policies call this
+# for every resource, and the table gives what the expressions would.
+normalize(v) := n if {
+	n := _common[v]
+}
+
+else := concat("", ["1.", minor]) if {
 	m := regex.find_all_string_submatch_n(`^1(?:[._]?([0-9]))?$`, _bare(v), 1)[0]
 	minor := _minor(m[1])
+}
+
+_common := {
+	"1.0": "1.0", "1.1": "1.1", "1.2": "1.2", "1.3": "1.3",
+	"TLS1_0": "1.0", "TLS1_1": "1.1", "TLS1_2": "1.2", "TLS1_3": "1.3",
 }
 
 # is_none(v) holds for "None" in any case: "no minimum", which accepts every TLS version.
@@ -27,8 +38,8 @@ at_least(v, minimum) if normalize(v) >= normalize(minimum)
 
 _bare(v) := regex.replace(lower(trim_space(v)), `^tls[ _]*v?[ ]*`, "") if is_string(v)
 
-_bare(v) := sprintf("%v", [v]) if is_number(v)
+else := sprintf("%v", [v]) if is_number(v)
 
-_minor("") := "0"
+_minor(d) := "0" if d == ""
 
-_minor(d) := d if d != ""
+else := d

@@ -51,7 +51,7 @@ _defender_flags := ["amServiceEnabled", "antispywareEnabled", "behaviorMonitorEn
 deny contains {"resource": r.id, "message": concat("; ", found)} if {
 	some r in input.resources
 	found := sort({sprintf("%s: %s", [_name(p), concat(", ", issues)]) |
-		some p in _products(r)
+		some p in _products_of[lower(r.id)]
 		issues := sort(_issues(r, p))
 		count(issues) > 0
 	})
@@ -66,22 +66,31 @@ unknown contains {"resource": r.id, "message": why} if {
 unknown contains {"resource": r.id, "message": "endpointProtection.products not reported"} if {
 	some r in input.resources
 	agent.usable(agent.section(r, ["endpointProtection"]))
-	not _products(r)
+	not _products_of[lower(r.id)]
 }
 
 unknown contains {"resource": r.id, "message": "no endpoint protection product to assess (see machine-endpoint-protection-installed)"} if {
 	some r in input.resources
-	count(_products(r)) == 0
+	count(_products_of[lower(r.id)]) == 0
 }
 
 unknown contains {"resource": r.id, "message": concat("; ", found)} if {
 	some r in input.resources
 	found := sort({sprintf("%s: %s", [_name(p), concat(", ", gaps)]) |
-		some p in _products(r)
+		some p in _products_of[lower(r.id)]
 		gaps := sort(_gaps(r, p))
 		count(gaps) > 0
 	})
 	count(found) > 0
+}
+
+# Each machine's products by lower-cased id: a rule, not a function, so deny and the
+# unknown rules read a snapshot's products once.
+_products_of[k] := ps if {
+	some r in input.resources
+	is_string(r.id)
+	k := lower(r.id)
+	ps := _products(r)
 }
 
 _products(r) := [p | some p in ps; is_object(p)] if {

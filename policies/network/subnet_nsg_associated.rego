@@ -48,10 +48,10 @@ _has_nsg(s) if util.ref_id(util.props(s).networkSecurityGroup)
 
 deny contains {"resource": r.id, "message": msg, "fix": {"subnet": util.name_of(sample)}} if {
 	some r in input.resources
-	subnets := _subnets(r)
-	some name in {_name(s) | some s in subnets}
+	named := [[_name(s), s] | some s in _subnets(r)]
+	some name in {n | some [n, _] in named}
 	not name in _exempt_names
-	entries := [s | some s in subnets; _name(s) == name]
+	entries := [s | some [n, s] in named; n == name]
 	not _any_nsg(entries)
 	sample := entries[0]
 	msg := sprintf("subnet %s (%s) has no network security group", [util.name_of(sample), _prefix(sample)])

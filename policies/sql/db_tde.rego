@@ -30,27 +30,23 @@ package posture.sql.db_tde
 
 import data.posture.lib.util
 
-# Every TDE child in the inventory as [lower-cased id, resource], found once.
+# Every database but master (a system database TDE does not apply to).
 applicable contains r.id if {
 	some r in input.resources
 	not _is_master(r)
 }
 
+# One rule: the database's TDE children are read once for both problems.
 deny contains {"resource": r.id, "message": msg, "fix": _fix(r)} if {
 	some r in input.resources
 	not _is_master(r)
-	states := _states(r)
-	count(states) == 0
-	msg := "no transparentDataEncryption child in the inventory: encryption at rest is not confirmed"
+	msg := _problem(_states(r))
 }
 
-deny contains {"resource": r.id, "message": msg, "fix": _fix(r)} if {
-	some r in input.resources
-	not _is_master(r)
-	states := _states(r)
-	count(states) > 0
+_problem(states) := "no transparentDataEncryption child in the inventory: encryption at rest is not confirmed" if {
+	count(states) == 0
+} else := sprintf("transparentDataEncryption state is %v: the database is not encrypted at rest", [concat(", ", [sprintf("%v", [s]) | some s in states])]) if {
 	not _any_enabled(states)
-	msg := sprintf("transparentDataEncryption state is %v: the database is not encrypted at rest", [concat(", ", [sprintf("%v", [s]) | some s in states])])
 }
 
 _is_master(db) if lower(_segment(db, 1)) == "master"

@@ -49,11 +49,10 @@ deny contains {"resource": r.id, "message": msg} if {
 	msg := sprintf("cannot assess: parameter minimum %v is not a TLS version", [object.get(input.parameters, "minimum", null)])
 }
 
-_weak(null) := "is absent"
+# One rule with else branches (the cases exclude each other): every definition of a
+# multi-definition function runs on each call. _minimum is normalised already.
+_weak(v) := "is absent" if v == null
 
-_weak(v) := sprintf("is %v", [v]) if tls.below(v, _minimum)
+else := sprintf("is %v", [v]) if tls.normalize(v) < _minimum
 
-_weak(v) := sprintf("%v is not a recognised TLS version", [v]) if {
-	v != null
-	not tls.normalize(v)
-}
+else := sprintf("%v is not a recognised TLS version", [v]) if not tls.normalize(v)
