@@ -369,8 +369,6 @@ pub enum PolicySource {
 /// The verdict a policy gave about one resource.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Verdict {
-    /// Lower-cased resource id.
-    pub resource: String,
     /// The resource's position in the inventory the policy was evaluated over.
     pub index: usize,
     /// Healthy, unhealthy or not applicable (exemptions are applied later).

@@ -6,7 +6,7 @@
 //! Policies run in parallel on scoped threads; results are put back in catalog order, so
 //! the output does not depend on the thread count.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::num::NonZeroU32;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -339,6 +339,12 @@ impl PolicyEngine {
         for (i, r) in resources.iter().enumerate() {
             by_type.entry(r.kind_key.as_str()).or_default().push(i);
         }
+        // Every resource by key, once for all policies: the ids their results name.
+        let by_key: HashMap<&str, usize> = resources
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.key.as_str(), i))
+            .collect();
         // Each policy's resources, found once: for the progress total, the worker and its step.
         let members: Vec<Vec<usize>> = selected
             .iter()
@@ -364,8 +370,8 @@ impl PolicyEngine {
                         break;
                     };
                     let t0 = std::time::Instant::now();
-                    let outcome =
-                        self.evaluate_one(catalog, pi, resources, values, mine, opts, sources);
+                    let outcome = self
+                        .evaluate_one(catalog, pi, resources, values, mine, &by_key, opts, sources);
                     if let Some(p) = catalog.policies.get(pi) {
                         opts.progress.policy_time(&p.meta.id, t0.elapsed());
                     }
@@ -401,6 +407,7 @@ impl PolicyEngine {
         resources: &[Resource],
         values: &[regorus::Value],
         members: &[usize],
+        by_key: &HashMap<&str, usize>,
         opts: &EvalOptions,
         sources: &SourceMap,
     ) -> Outcome {
@@ -481,41 +488,52 @@ impl PolicyEngine {
                 }
             }
         };
-        let applicable: Option<BTreeSet<String>> = results.applicable.as_ref().map(|v| {
-            to_json(v)
-                .as_array()
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|x| x.as_str().map(str::to_ascii_lowercase))
-                        .collect()
-                })
-                .unwrap_or_default()
+        // A member's position from the ids `deny`, `unknown` and `applicable` name: the
+        // inventory index by hashing, then the position among the (sorted) member indexes.
+        // What is found is kept by position: keys are long ids with long common prefixes,
+        // which ordered maps compare byte by byte.
+        let position = |key: &str| by_key.get(key).and_then(|i| members.binary_search(i).ok());
+        let applicable: Option<Vec<bool>> = results.applicable.as_ref().map(|v| {
+            let mut marked = vec![false; members.len()];
+            for x in elements(v).into_iter().flatten() {
+                if let regorus::Value::String(s) = x {
+                    if let Some(m) =
+                        position(&s.to_ascii_lowercase()).and_then(|j| marked.get_mut(j))
+                    {
+                        *m = true;
+                    }
+                }
+            }
+            marked
         });
-        let deny = results.deny;
-
-        let member_keys: BTreeSet<&str> = members
-            .iter()
-            .filter_map(|&i| resources.get(i).map(|r| r.key.as_str()))
-            .collect();
-        let mut denied = match findings_by_resource(&to_json(&deny), "deny", &member_keys) {
+        let mut denied = match findings_by_member(&results.deny, "deny", &position, members.len()) {
             Ok(d) => d,
             Err(msg) => return fail(format!("policy `{id}`: {msg}")),
         };
         let mut unknown = match &results.unknown {
-            Some(v) => match findings_by_resource(&to_json(v), "unknown", &member_keys) {
+            Some(v) => match findings_by_member(v, "unknown", &position, members.len()) {
                 Ok(u) => u,
                 Err(msg) => return fail(format!("policy `{id}`: {msg}")),
             },
-            None => BTreeMap::new(),
+            None => Vec::new(),
         };
+        // In member order, which is inventory order and so resource key order.
         let mut verdicts = Vec::with_capacity(members.len());
-        for &i in members {
-            let Some(r) = resources.get(i) else { continue };
-            let is_applicable = applicable.as_ref().is_none_or(|a| a.contains(&r.key));
+        for (j, &i) in members.iter().enumerate() {
+            if resources.get(i).is_none() {
+                continue;
+            }
+            let is_applicable = applicable
+                .as_ref()
+                .is_none_or(|a| a.get(j).copied().unwrap_or(false));
             // Data a check needed but did not have is never counted as healthy: such a
             // resource is not applicable with the reason, unless something else failed.
-            let unknowns = unknown.remove(&r.key).map(|(m, _)| m).unwrap_or_default();
-            let (state, mut messages, fixes) = match denied.remove(&r.key) {
+            let unknowns = unknown
+                .get_mut(j)
+                .and_then(Option::take)
+                .map(|(m, _)| m)
+                .unwrap_or_default();
+            let (state, mut messages, fixes) = match denied.get_mut(j).and_then(Option::take) {
                 Some((m, f)) => (State::Unhealthy, m, f),
                 None if !is_applicable => (State::NotApplicable, Vec::new(), Vec::new()),
                 None if !unknowns.is_empty() => (State::NotApplicable, Vec::new(), Vec::new()),
@@ -530,14 +548,12 @@ impl PolicyEngine {
                 messages.extend(u);
             }
             verdicts.push(Verdict {
-                resource: r.key.clone(),
                 index: i,
                 state,
                 messages,
                 fixes,
             });
         }
-        verdicts.sort_by(|a, b| a.resource.cmp(&b.resource));
         Outcome::Verdicts(verdicts)
     }
 }
@@ -844,49 +860,65 @@ fn members_of(types: &[String], by_type: &BTreeMap<&str, Vec<usize>>) -> Vec<usi
     members
 }
 
-/// Messages and `fix` objects of a `deny` (or `unknown`) result, by lower-cased resource id.
-/// Every object must name one of the policy's input resources.
-#[allow(clippy::type_complexity)] // a private map of (messages, fixes), built and read here
-fn findings_by_resource(
-    result: &Json,
+/// Messages and `fix` objects of one member, from a `deny` (or `unknown`) result.
+type Found = (Vec<String>, Vec<Json>);
+
+/// The messages and `fix` objects of a `deny` (or `unknown`) result by member position
+/// (`position`: lower-cased id -> position, `None` for a resource that is not a member). Every object must name one of the policy's
+/// input resources.
+fn findings_by_member(
+    result: &regorus::Value,
     rule: &str,
-    members: &BTreeSet<&str>,
-) -> Result<BTreeMap<String, (Vec<String>, Vec<Json>)>, String> {
-    let items: &[Json] = match result {
-        Json::Array(a) => a,
-        Json::Null => &[],
-        other => {
-            return Err(format!(
-                "`{rule}` must be a set of objects, found {}",
-                short(other)
-            ))
-        }
+    position: &impl Fn(&str) -> Option<usize>,
+    members: usize,
+) -> Result<Vec<Option<Found>>, String> {
+    let mut out: Vec<Option<Found>> = std::iter::repeat_with(|| None).take(members).collect();
+    if matches!(result, regorus::Value::Null | regorus::Value::Undefined) {
+        return Ok(out);
+    }
+    let Some(items) = elements(result) else {
+        return Err(format!(
+            "`{rule}` must be a set of objects, found {}",
+            short(&to_json(result))
+        ));
     };
-    let mut out: BTreeMap<String, (Vec<String>, Vec<Json>)> = BTreeMap::new();
+    let (resource, message, fix) = (
+        regorus::Value::from("resource"),
+        regorus::Value::from("message"),
+        regorus::Value::from("fix"),
+    );
     for item in items {
-        let Some(rid) = item.get("resource").and_then(Json::as_str) else {
+        let object = item.as_object().ok();
+        let Some(regorus::Value::String(rid)) = object.and_then(|o| o.get(&resource)) else {
             return Err(format!(
                 "a `{rule}` object has no string `resource`: {}",
-                short(item)
+                short(&to_json(item))
             ));
         };
-        let key = rid.to_ascii_lowercase();
-        if !members.contains(key.as_str()) {
+        let Some(found) = position(&rid.to_ascii_lowercase()).and_then(|j| out.get_mut(j)) else {
             return Err(format!(
                 "`{rule}` names `{rid}`, which is not one of its input resources"
             ));
-        }
-        let message = item
-            .get("message")
-            .and_then(Json::as_str)
-            .map_or_else(|| rule.to_string(), str::to_string);
-        let entry = out.entry(key).or_default();
-        entry.0.push(message);
-        if let Some(fix) = item.get("fix") {
-            entry.1.push(fix.clone());
+        };
+        let found = found.get_or_insert_with(Found::default);
+        found.0.push(match object.and_then(|o| o.get(&message)) {
+            Some(regorus::Value::String(m)) => m.to_string(),
+            _ => rule.to_string(),
+        });
+        if let Some(f) = object.and_then(|o| o.get(&fix)) {
+            found.1.push(to_json(f));
         }
     }
     Ok(out)
+}
+
+/// The elements of an array or a set (sets come back from the engine as either).
+fn elements(v: &regorus::Value) -> Option<Box<dyn Iterator<Item = &regorus::Value> + '_>> {
+    match v {
+        regorus::Value::Array(a) => Some(Box::new(a.iter())),
+        regorus::Value::Set(s) => Some(Box::new(s.iter())),
+        _ => None,
+    }
 }
 
 /// An engine value as JSON (sets become arrays).
@@ -981,6 +1013,58 @@ mod tests {
             "only {checked} policies and detections checked"
         );
         assert!(refused.is_empty(), "{refused:#?}");
+    }
+
+    /// A policy's results are checked before they become verdicts: every object names one
+    /// of its input resources by a string `resource` (any case), a missing message is the
+    /// rule's name, fixes are kept, and anything else is an error naming what was wrong.
+    #[test]
+    fn findings_are_matched_to_members_and_bad_results_are_errors() {
+        use super::findings_by_member;
+        let members = ["/subs/s/a", "/subs/s/b"];
+        let position = |key: &str| members.iter().position(|m| *m == key);
+        let value = |json: &str| regorus::Value::from_json_str(json).unwrap();
+
+        let found = findings_by_member(
+            &value(
+                r#"[{"resource": "/SUBS/s/B", "message": "m1", "fix": {"x": 1}},
+                    {"resource": "/subs/s/b"},
+                    {"resource": "/subs/s/b", "message": 7, "fix": null}]"#,
+            ),
+            "deny",
+            &position,
+            members.len(),
+        )
+        .unwrap();
+        assert_eq!(found.len(), 2);
+        assert!(found[0].is_none());
+        let (messages, fixes) = found[1].clone().unwrap();
+        assert_eq!(messages, ["m1", "deny", "deny"]);
+        assert_eq!(
+            fixes,
+            [serde_json::json!({"x": 1}), serde_json::Value::Null]
+        );
+
+        for empty in [regorus::Value::Undefined, regorus::Value::Null, value("[]")] {
+            let none = findings_by_member(&empty, "deny", &position, 2).unwrap();
+            assert!(none.iter().all(Option::is_none));
+        }
+
+        let err =
+            |json: &str| findings_by_member(&value(json), "unknown", &position, 2).unwrap_err();
+        assert_eq!(
+            err(r#"[{"resource": "/subs/s/c"}]"#),
+            "`unknown` names `/subs/s/c`, which is not one of its input resources"
+        );
+        assert!(err(r#"[{"message": "m"}]"#)
+            .starts_with("a `unknown` object has no string `resource`: "));
+        assert!(err(r#"[{"resource": 3}]"#)
+            .starts_with("a `unknown` object has no string `resource`: "));
+        assert!(
+            err(r#"["/subs/s/a"]"#).starts_with("a `unknown` object has no string `resource`: ")
+        );
+        assert!(err(r#"{"resource": "/subs/s/a"}"#)
+            .starts_with("`unknown` must be a set of objects, found "));
     }
 
     /// `data.t.results` of a module on the RVM and on the interpreter, with input
