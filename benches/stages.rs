@@ -135,7 +135,7 @@ fn evaluate(b: Bencher, (jobs, backend): (usize, &str)) {
     b.bench(|| {
         let mut engine = PolicyEngine::new(&catalog, &sources, false, &mut Problems::default());
         engine
-            .set_resources(&inventory.resources, &values)
+            .set_resources(&inventory.resources, &values, jobs)
             .expect("data");
         engine.share_tables(&catalog, &selected, &inventory.resources, &values, &eval);
         engine.evaluate(

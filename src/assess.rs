@@ -175,7 +175,7 @@ pub fn assess(opts: AssessOptions, mut sources: SourceMap, mut problems: Problem
         .iter()
         .map(|r| r.value.clone())
         .collect();
-    if let Err(e) = engine.set_resources(&inventory.resources, &values) {
+    if let Err(e) = engine.set_resources(&inventory.resources, &values, opts.jobs) {
         problems.push(Problem::error(
             "posture::policy::data",
             format!("cannot give the inventory to the engine: {e}"),

@@ -184,11 +184,12 @@ impl PolicyEngine {
         &mut self,
         resources: &[Resource],
         values: &[regorus::Value],
+        jobs: usize,
     ) -> Result<(), String> {
         let mut data = BTreeMap::new();
         data.insert(
             regorus::Value::from("posture"),
-            estate_data(resources, values),
+            estate_data(resources, values, jobs),
         );
         self.engine
             .add_data(regorus::Value::from(data))
@@ -571,61 +572,95 @@ impl PolicyEngine {
 ///
 /// Without `index` the library's join functions scan `resources` with the same results
 /// (policy unit tests mock only `resources`); a test checks both ways agree.
-pub fn estate_data(resources: &[Resource], values: &[regorus::Value]) -> regorus::Value {
+pub fn estate_data(
+    resources: &[Resource],
+    values: &[regorus::Value],
+    jobs: usize,
+) -> regorus::Value {
     // Entries are gathered in the inventory's order, which is key order, so every group is
     // built sorted, without a BTreeMap of engine values (regorus sorts any that is not).
-    type Group = Vec<(regorus::Value, regorus::Value)>;
-    let object = |entries: Group| {
-        regorus::Value::Object(regorus::Rc::new(
-            regorus::value::Object::from_sorted_entries(entries),
-        ))
-    };
-    let mut all: Group = Vec::with_capacity(resources.len());
-    let mut children: BTreeMap<&str, Group> = BTreeMap::new();
-    let mut by_type: BTreeMap<&str, Group> = BTreeMap::new();
-    let mut by_sub: BTreeMap<&str, BTreeMap<&str, Group>> = BTreeMap::new();
-    for (r, v) in resources.iter().zip(values) {
-        let key = regorus::Value::from(r.key.as_str());
-        all.push((key.clone(), v.clone()));
-        if let Some(parent) = parent_key(&r.key) {
-            children
-                .entry(parent)
-                .or_default()
-                .push((key.clone(), v.clone()));
+    let keys: Vec<regorus::Value> = resources
+        .iter()
+        .map(|r| regorus::Value::from(r.key.as_str()))
+        .collect();
+    let entries = || resources.iter().zip(&keys).zip(values);
+    let build_children = || {
+        let mut children: BTreeMap<&str, Group> = BTreeMap::new();
+        for ((r, key), v) in entries() {
+            if let Some(parent) = parent_key(&r.key) {
+                children
+                    .entry(parent)
+                    .or_default()
+                    .push((key.clone(), v.clone()));
+            }
         }
-        by_type
-            .entry(r.kind_key.as_str())
-            .or_default()
-            .push((key.clone(), v.clone()));
-        if let Some(sub) = subscription_key(&r.key) {
-            by_sub
-                .entry(sub)
-                .or_default()
+        nest(children)
+    };
+    let build_rest = || {
+        let mut all: Group = Vec::with_capacity(resources.len());
+        let mut by_type: BTreeMap<&str, Group> = BTreeMap::new();
+        let mut by_sub: BTreeMap<&str, BTreeMap<&str, Group>> = BTreeMap::new();
+        for ((r, key), v) in entries() {
+            all.push((key.clone(), v.clone()));
+            by_type
                 .entry(r.kind_key.as_str())
                 .or_default()
-                .push((key, v.clone()));
+                .push((key.clone(), v.clone()));
+            if let Some(sub) = subscription_key(&r.key) {
+                by_sub
+                    .entry(sub)
+                    .or_default()
+                    .entry(r.kind_key.as_str())
+                    .or_default()
+                    .push((key.clone(), v.clone()));
+            }
         }
-    }
-    let nest = |m: BTreeMap<&str, Group>| -> regorus::Value {
-        object(
-            m.into_iter()
-                .map(|(k, g)| (regorus::Value::from(k), object(g)))
-                .collect(),
-        )
+        let by_sub: Group = by_sub
+            .into_iter()
+            .map(|(k, types)| (regorus::Value::from(k), nest(types)))
+            .collect();
+        (object(all), nest(by_type), object(by_sub))
     };
-    let by_sub: Group = by_sub
-        .into_iter()
-        .map(|(k, types)| (regorus::Value::from(k), nest(types)))
-        .collect();
+    // The children index, the costliest group (a parent per id, long keys), is built on a
+    // second thread beside the others: this stage otherwise runs on one core.
+    let (children, (all, by_type, by_sub)) = if jobs > 1 {
+        std::thread::scope(|scope| {
+            let children = scope.spawn(build_children);
+            let rest = build_rest();
+            // A worker that died (a bug) is redone here rather than leave joins without
+            // children.
+            (children.join().unwrap_or_else(|_| build_children()), rest)
+        })
+    } else {
+        (build_children(), build_rest())
+    };
     let index: Group = vec![
-        (regorus::Value::from("by_subscription"), object(by_sub)),
-        (regorus::Value::from("by_type"), nest(by_type)),
-        (regorus::Value::from("children"), nest(children)),
+        (regorus::Value::from("by_subscription"), by_sub),
+        (regorus::Value::from("by_type"), by_type),
+        (regorus::Value::from("children"), children),
     ];
     object(vec![
         (regorus::Value::from("index"), object(index)),
-        (regorus::Value::from("resources"), object(all)),
+        (regorus::Value::from("resources"), all),
     ])
+}
+
+/// A group of `data.posture`: (key, value) entries in key order.
+type Group = Vec<(regorus::Value, regorus::Value)>;
+
+fn object(entries: Group) -> regorus::Value {
+    regorus::Value::Object(regorus::Rc::new(
+        regorus::value::Object::from_sorted_entries(entries),
+    ))
+}
+
+/// Groups by key as an object of objects.
+fn nest(m: BTreeMap<&str, Group>) -> regorus::Value {
+    object(
+        m.into_iter()
+            .map(|(k, g)| (regorus::Value::from(k), object(g)))
+            .collect(),
+    )
 }
 
 /// The resource or scope directly above an ARM id: the id without its last `type/name`
@@ -1189,11 +1224,11 @@ results := [lookup("a"), lookup("zz"), lookup(1), nested("zz"), complete]
             })
             .collect();
         let values: Vec<regorus::Value> = resources.iter().map(|r| r.value.clone()).collect();
+        let estate = super::estate_data(&resources, &values, 2);
+        // Built on one thread or two, the same data.
+        assert_eq!(estate, super::estate_data(&resources, &values, 1));
         let mut data = std::collections::BTreeMap::new();
-        data.insert(
-            regorus::Value::from("posture"),
-            super::estate_data(&resources, &values),
-        );
+        data.insert(regorus::Value::from("posture"), estate);
         let mut e = regorus::Engine::new();
         let util = crate::assets::policy_file("lib/util.rego").unwrap_or_default();
         e.add_policy("util.rego".into(), util.into()).unwrap();
