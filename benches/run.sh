@@ -113,8 +113,9 @@ $rows
 
 load = read, parse, schema-check; compile = policies loaded, inventory given to the engine
 with its join indexes; shared = library tables computed once (NSG findings); evaluate =
-every policy; alerts = detections; score; report = build the report; write = render and
-write it (with fsync).
+every policy; alerts = detections (with more than one job the score is tallied beside
+them); score = what is left of scoring; report = build the report; write = render and write
+it (with fsync).
 
 | resources | stages |
 | --- | --- |

@@ -206,28 +206,110 @@ pub fn assess(opts: AssessOptions, mut sources: SourceMap, mut problems: Problem
         &sources,
     );
     progress.stage("alerts", 0, "machines");
-    let raised = alerts::evaluate(
-        &engine,
-        &catalog,
-        &machines,
-        &inventory,
-        &intel,
-        &alerts::AlertOptions {
-            now: &opts.now,
-            timeout: opts.timeout,
-            jobs: opts.jobs,
-            parameters: &eval.parameters,
-            backend: opts.backend,
-        },
-        &sources,
-        &mut problems,
-    );
+    let alert_options = alerts::AlertOptions {
+        now: &opts.now,
+        timeout: opts.timeout,
+        jobs: opts.jobs,
+        parameters: &eval.parameters,
+        backend: opts.backend,
+    };
+    let detect = |problems: &mut Problems| {
+        alerts::evaluate(
+            &engine,
+            &catalog,
+            &machines,
+            &inventory,
+            &intel,
+            &alert_options,
+            &sources,
+            problems,
+        )
+    };
+    let score_them = |outcomes| {
+        score_outcomes(
+            &selected,
+            outcomes,
+            &inventory,
+            &catalog,
+            &opts.config.exemptions,
+            &opts.now,
+        )
+    };
+    // Detections do not depend on the verdicts: with more than one job the score is tallied
+    // on a thread beside them (the tally runs on one core). Its problems are added after the
+    // detections', the order of a run on one thread.
+    let (raised, scored) = if opts.jobs > 1 {
+        std::thread::scope(|scope| {
+            let scoring = scope.spawn(|| score_them(outcomes));
+            let raised = detect(&mut problems);
+            match scoring.join() {
+                Ok(scored) => (raised, scored),
+                // A bug: fail as the same panic would have on this thread.
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        })
+    } else {
+        let raised = detect(&mut problems);
+        (raised, score_them(outcomes))
+    };
     progress.stage("score", 0, "resources");
+    let Scored {
+        evaluated,
+        scored,
+        score,
+        gains,
+        problems: failed,
+    } = scored;
+    problems.extend(failed);
+    // Freeing a large estate's engine values takes seconds; nothing waits for it.
+    crate::drop_later((engine, values));
+
+    Assessment {
+        sources,
+        problems,
+        inventory,
+        machines,
+        intel,
+        alerts: raised.alerts,
+        failed_detections: raised.failed,
+        freshness_hours,
+        catalog,
+        config: opts.config,
+        evaluated,
+        score,
+        gains,
+        scored,
+        now: opts.now,
+        gates: opts.gates,
+        jobs: opts.jobs,
+    }
+}
+
+/// What scoring the verdicts gives.
+struct Scored {
+    evaluated: Vec<Evaluated>,
+    scored: Vec<usize>,
+    score: Score,
+    gains: Vec<score::Gain>,
+    /// Policies that failed.
+    problems: Vec<Problem>,
+}
+
+/// The verdicts with exemptions applied, and the score and potential gains they give.
+fn score_outcomes(
+    selected: &[usize],
+    outcomes: Vec<Outcome>,
+    inventory: &Inventory,
+    catalog: &Catalog,
+    exemptions: &[Exemption],
+    now: &str,
+) -> Scored {
+    let mut failed = Vec::new();
     let mut evaluated = Vec::with_capacity(selected.len());
     for (&pi, outcome) in selected.iter().zip(outcomes) {
         let findings = match outcome {
             Outcome::Failed(p) => {
-                problems.push(*p);
+                failed.push(*p);
                 None
             }
             Outcome::NotLoaded => None,
@@ -239,14 +321,7 @@ pub fn assess(opts: AssessOptions, mut sources: SourceMap, mut problems: Problem
                         let resource = inventory.resources.get(ri)?;
                         let policy_id = catalog.policies.get(pi).map(|p| p.meta.id.as_str())?;
                         let exemption = (v.state != State::NotApplicable)
-                            .then(|| {
-                                find_exemption(
-                                    &opts.config.exemptions,
-                                    policy_id,
-                                    resource,
-                                    &opts.now,
-                                )
-                            })
+                            .then(|| find_exemption(exemptions, policy_id, resource, now))
                             .flatten();
                         Some(Finding {
                             resource: ri,
@@ -312,27 +387,12 @@ pub fn assess(opts: AssessOptions, mut sources: SourceMap, mut problems: Problem
         recommendation_control: &rec_control,
     };
     let (score, gains) = score::compute_with_gains(&model, &entries);
-    // Freeing a large estate's engine values takes seconds; nothing waits for it.
-    crate::drop_later((engine, values));
-
-    Assessment {
-        sources,
-        problems,
-        inventory,
-        machines,
-        intel,
-        alerts: raised.alerts,
-        failed_detections: raised.failed,
-        freshness_hours,
-        catalog,
-        config: opts.config,
+    Scored {
         evaluated,
+        scored,
         score,
         gains,
-        scored,
-        now: opts.now,
-        gates: opts.gates,
-        jobs: opts.jobs,
+        problems: failed,
     }
 }
 
