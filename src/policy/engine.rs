@@ -899,8 +899,8 @@ fn members_of(types: &[String], by_type: &BTreeMap<&str, Vec<usize>>) -> Vec<usi
 type Found = (Vec<String>, Vec<Json>);
 
 /// The messages and `fix` objects of a `deny` (or `unknown`) result by member position
-/// (`position`: lower-cased id -> position, `None` for a resource that is not a member). Every object must name one of the policy's
-/// input resources.
+/// (`position`: lower-cased id -> position, `None` for a resource that is not a member).
+/// Every object must name one of the policy's input resources.
 fn findings_by_member(
     result: &regorus::Value,
     rule: &str,
