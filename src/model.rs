@@ -24,7 +24,7 @@ pub struct Origin {
 }
 
 /// One ARM resource as loaded.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Resource {
     /// The id as written in the input.
     pub id: String,
@@ -47,6 +47,28 @@ pub struct Resource {
 }
 
 impl Resource {
+    /// A resource with its lower-cased keys; `scope` is its subscription id and resource
+    /// group.
+    pub fn new(
+        id: String,
+        kind: String,
+        scope: (Option<String>, Option<String>),
+        value: regorus::Value,
+        origin: Origin,
+    ) -> Self {
+        let (subscription_id, resource_group) = scope;
+        Self {
+            key: id.to_lowercase(),
+            kind_key: kind.to_lowercase(),
+            id,
+            kind,
+            subscription_id,
+            resource_group,
+            value,
+            origin,
+        }
+    }
+
     /// A top-level field of the resource.
     pub fn field(&self, name: &str) -> Option<&regorus::Value> {
         self.value

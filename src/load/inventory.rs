@@ -10,8 +10,8 @@ use serde_json::{Map, Value};
 use super::locate::{self, SpanCache};
 use super::schema::Budget;
 use super::{
-    codes, discover, for_each_document, ndjson, read_sources, Discovered, Document, DocumentKind,
-    Format, LoadOptions,
+    codes, discover, for_each_document_in, ndjson, read_sources, Discovered, Document,
+    DocumentKind, Format, LoadOptions,
 };
 use crate::diag::{Problem, Problems};
 use crate::model::{InputFile, Origin, Resource};
@@ -425,6 +425,36 @@ pub fn resources_from_text(
     file_resources(file, id, format, problems)
 }
 
+/// One NDJSON line's resource built straight from the parser (`.0`, when the line takes that
+/// path) and through the JSON tree, the schema and [`resource`] (`.1`, `None` when that path
+/// reports a problem or the line is an agent snapshot): the entry point for fuzzing the
+/// first against the second.
+pub fn line_resource_both_ways(line: &str) -> (Option<Resource>, Option<Resource>) {
+    let origin = Origin {
+        source: 0,
+        pointer: "/0".into(),
+        place: Some((1, 1)),
+    };
+    let mut interner = super::value::Interner::default();
+    let fast = super::value::object_entries(line, &mut interner)
+        .and_then(|entries| plain_resource(entries, origin.clone(), &mut interner));
+    let file = SourceFile {
+        path: "line.ndjson".into(),
+        text: std::sync::Arc::from(line),
+    };
+    let mut budget = Budget::new(&file, Format::Ndjson);
+    let mut problems = Problems::default();
+    let general = super::json::parse_value(line, "/0")
+        .ok()
+        .filter(|(value, dups)| dups.is_empty() && !is_snapshot(value))
+        .and_then(|(value, _)| {
+            let mut interner = super::value::Interner::default();
+            resource(value, origin, &mut budget, &mut interner, &mut problems)
+        })
+        .filter(|_| problems.all().is_empty());
+    (fast, general)
+}
+
 /// [`resources_from_text`] for an NDJSON text cut into pieces of about `piece_bytes` bytes,
 /// parsed on two threads and joined, as a large file is loaded: the entry point for fuzzing
 /// the pieces against the whole text.
@@ -458,7 +488,7 @@ fn file_resources(
     problems: &mut Problems,
 ) -> (Vec<Resource>, Vec<Snapshot>) {
     let mut c = Collector::new(file, id, format);
-    let parsed = for_each_document(file, format, |doc| c.document(doc));
+    let parsed = for_each_document_in(file, format, &mut c);
     problems.extend(parsed);
     // Problems of the documents, after those of parsing (the order of a whole parse).
     problems.extend(c.found.into_vec());
@@ -536,6 +566,120 @@ impl<'f> Collector<'f> {
     }
 }
 
+impl ndjson::Sink for Collector<'_> {
+    /// A line holding a plain resource (an object without duplicate keys that the schema
+    /// accepts, see [`plain_resource`]) becomes its resource straight from the parser, with
+    /// no JSON tree; every other line takes the general path, which reports its problems.
+    fn line(&mut self, text: &str, pointer: &str, place: (usize, usize)) -> bool {
+        let Some(entries) = super::value::object_entries(text, &mut self.interner) else {
+            return false;
+        };
+        let origin = Origin {
+            source: self.id,
+            pointer: pointer.to_string(),
+            place: Some(place),
+        };
+        match plain_resource(entries, origin, &mut self.interner) {
+            Some(r) => {
+                self.resources.push(r);
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn document(&mut self, doc: Document) {
+        Collector::document(self, doc);
+    }
+}
+
+/// The resource of a line's top-level object (`entries`, sorted by key), built as
+/// [`resource`] builds it from the JSON tree, when the inventory schema's `resource`
+/// accepts the object; `None` otherwise, and for an agent snapshot. The checks below are
+/// that schema's, written out (a test compares them with the schema on every kind of value
+/// of every field it names): a line they turn away goes through the schema, which says why.
+fn plain_resource(
+    mut entries: Vec<(regorus::Value, regorus::Value)>,
+    origin: Origin,
+    interner: &mut super::value::Interner,
+) -> Option<Resource> {
+    use regorus::Value as V;
+    fn field<'a>(entries: &'a [(V, V)], name: &str) -> Option<&'a V> {
+        let at = entries
+            .binary_search_by(|(k, _)| match k {
+                V::String(s) => s.as_ref().cmp(name),
+                _ => std::cmp::Ordering::Less,
+            })
+            .ok()?;
+        entries.get(at).map(|(_, v)| v)
+    }
+    let string_or_null =
+        |name: &str| matches!(field(&entries, name), None | Some(V::Null | V::String(_)));
+    let object_or_null =
+        |name: &str| matches!(field(&entries, name), None | Some(V::Null | V::Object(_)));
+    let string_if_present = |name: &str| matches!(field(&entries, name), None | Some(V::String(_)));
+    let tags_ok = match field(&entries, "tags") {
+        None | Some(V::Null) => true,
+        Some(V::Object(tags)) => tags.values().all(|v| matches!(v, V::String(_))),
+        Some(_) => false,
+    };
+    let snapshot =
+        matches!(field(&entries, "kind"), Some(V::String(k)) if k.as_ref() == SNAPSHOT_KIND);
+    let id = match field(&entries, "id") {
+        Some(V::String(s)) if !s.is_empty() => s.to_string(),
+        _ => return None,
+    };
+    let kind = match field(&entries, "type") {
+        // The schema's pattern ^[^/]+(/[^/]+)+$: two or more non-empty segments.
+        Some(V::String(t)) if t.contains('/') && t.split('/').all(|seg| !seg.is_empty()) => {
+            t.to_string()
+        }
+        _ => return None,
+    };
+    let valid = !snapshot
+        && tags_ok
+        && ["name", "location", "kind"].into_iter().all(string_or_null)
+        && ["sku", "identity", "properties"]
+            .into_iter()
+            .all(object_or_null)
+        && ["subscriptionId", "resourceGroup", "tenantId"]
+            .into_iter()
+            .all(string_if_present);
+    if !valid {
+        return None;
+    }
+    // As `fill` does in the tree: a non-empty string stays, an empty or missing one takes the
+    // value derived from the id.
+    let mut fill = |name: &str, derived: Option<&str>| -> Option<String> {
+        if let Some(V::String(s)) = field(&entries, name) {
+            if !s.is_empty() {
+                return Some(s.to_string());
+            }
+        }
+        let derived = derived?.to_string();
+        let key = V::String(interner.get_key(name));
+        let value = interner.string(derived.clone());
+        match entries.binary_search_by(|(k, _)| k.cmp(&key)) {
+            Ok(at) => {
+                if let Some(slot) = entries.get_mut(at) {
+                    slot.1 = value;
+                }
+            }
+            Err(at) => entries.insert(at, (key, value)),
+        }
+        Some(derived)
+    };
+    let (derived_sub, derived_rg) = scope_of(&id);
+    let scope = (
+        fill("subscriptionId", derived_sub),
+        fill("resourceGroup", derived_rg),
+    );
+    let value = V::Object(regorus::Rc::new(
+        regorus::value::Object::from_sorted_entries(entries),
+    ));
+    Some(Resource::new(id, kind, scope, value, origin))
+}
+
 /// An NDJSON file at least this large is parsed in pieces of this size on all threads, so one
 /// large export loads as fast as the same lines in several files.
 const PIECE_BYTES: usize = 16 << 20;
@@ -564,7 +708,7 @@ struct PieceResult {
 
 fn piece_resources(w: &Work<'_>, piece: &ndjson::Piece) -> PieceResult {
     let mut c = Collector::new(w.source, w.id, w.format);
-    let (dups, parsed, values) = ndjson::each_in(w.source, piece, |doc| c.document(doc));
+    let (dups, parsed, values) = ndjson::each_in(w.source, piece, &mut c);
     let (shown, hidden) = c.budget.counts();
     PieceResult {
         resources: c.resources,
@@ -762,19 +906,13 @@ fn resource(
         .to_string();
     let kind = obj.get("type")?.as_str()?.to_string();
     let (derived_sub, derived_rg) = scope_of(&id);
-    let subscription_id = fill(obj, "subscriptionId", derived_sub);
-    let resource_group = fill(obj, "resourceGroup", derived_rg);
-    Some(Resource {
-        key: id.to_lowercase(),
-        kind_key: kind.to_lowercase(),
-        id,
-        kind,
-        subscription_id,
-        resource_group,
-        // Moved, not copied: the JSON tree is dropped here, one resource at a time.
-        value: super::value::engine_value(value, interner),
-        origin,
-    })
+    let scope = (
+        fill(obj, "subscriptionId", derived_sub),
+        fill(obj, "resourceGroup", derived_rg),
+    );
+    // Moved, not copied: the JSON tree is dropped here, one resource at a time.
+    let value = super::value::engine_value(value, interner);
+    Some(Resource::new(id, kind, scope, value, origin))
 }
 
 /// The object's non-empty string `field`, else `derived` (written back into the object).

@@ -31,8 +31,8 @@ use crate::source::{SourceFile, SourceId, SourceMap};
 
 pub use discover::discover;
 pub use inventory::{
-    load_inventory, load_inventory_with, ndjson_resources_in_pieces, resources_from_text,
-    Inventory, Snapshot, SNAPSHOT_KIND,
+    line_resource_both_ways, load_inventory, load_inventory_with, ndjson_resources_in_pieces,
+    resources_from_text, Inventory, Snapshot, SNAPSHOT_KIND,
 };
 pub use value::DuplicateKey;
 
@@ -191,6 +191,16 @@ pub fn for_each_document(
     format: Format,
     mut f: impl FnMut(Document),
 ) -> Vec<Problem> {
+    for_each_document_in(file, format, &mut f)
+}
+
+/// [`for_each_document`] into a [`ndjson::Sink`], which may take NDJSON lines before they
+/// are parsed into trees.
+pub(crate) fn for_each_document_in(
+    file: &SourceFile,
+    format: Format,
+    f: &mut impl ndjson::Sink,
+) -> Vec<Problem> {
     let (dups, mut problems) = match format {
         Format::Ndjson => ndjson::each(file, f),
         Format::Json | Format::Yaml => {
@@ -198,7 +208,7 @@ pub fn for_each_document(
                 Format::Yaml => yaml::parse(file),
                 _ => json::parse(file),
             };
-            docs.into_iter().for_each(&mut f);
+            docs.into_iter().for_each(|d| f.document(d));
             (dups, problems)
         }
     };

@@ -10,16 +10,32 @@ use crate::source::SourceFile;
 /// counted, as in the locator).
 pub(crate) fn parse(file: &SourceFile) -> (Vec<Document>, Vec<DuplicateKey>, Vec<Problem>) {
     let mut docs = Vec::new();
-    let (dups, problems) = each(file, |d| docs.push(d));
+    let (dups, problems) = each(file, &mut |d| docs.push(d));
     (docs, dups, problems)
+}
+
+/// Where the values of an NDJSON file go, line by line. `line` sees each non-empty line's
+/// text first and may take it without a JSON tree (the inventory takes plain resources so);
+/// a line it leaves is parsed and given to `document`, with its problems reported.
+pub(crate) trait Sink {
+    /// Takes the line (`true`) or leaves it to [`Sink::document`]. `place` is its line and
+    /// column.
+    fn line(&mut self, _text: &str, _pointer: &str, _place: (usize, usize)) -> bool {
+        false
+    }
+
+    fn document(&mut self, doc: Document);
+}
+
+impl<F: FnMut(Document)> Sink for F {
+    fn document(&mut self, doc: Document) {
+        self(doc)
+    }
 }
 
 /// Parses the file line by line, giving each good line's document to `f` as soon as it is
 /// parsed, so that only one line's tree exists at a time.
-pub(crate) fn each(
-    file: &SourceFile,
-    f: impl FnMut(Document),
-) -> (Vec<DuplicateKey>, Vec<Problem>) {
+pub(crate) fn each(file: &SourceFile, f: &mut impl Sink) -> (Vec<DuplicateKey>, Vec<Problem>) {
     let whole = Piece {
         start: 0,
         end: file.text.len(),
@@ -98,7 +114,7 @@ pub(crate) fn number(pieces: &mut [Piece], counts: &[(usize, usize)]) {
 pub(crate) fn each_in(
     file: &SourceFile,
     piece: &Piece,
-    mut f: impl FnMut(Document),
+    f: &mut impl Sink,
 ) -> (Vec<DuplicateKey>, Vec<Problem>, usize) {
     let mut dups = Vec::new();
     let mut problems = Vec::new();
@@ -114,15 +130,19 @@ pub(crate) fn each_in(
         }
         let pointer = format!("/{index}");
         index += 1;
+        // A line's resource is located at its start, as the locator does.
+        let place = (piece.line + line_no + 1, 1);
+        if f.line(line, &pointer, place) {
+            continue;
+        }
         match json::parse_value(line, &pointer) {
             Ok((value, found)) => {
                 dups.extend(found);
-                f(Document {
+                f.document(Document {
                     pointer,
                     value,
                     kind: DocumentKind::Line,
-                    // A line's resource is located at its start, as the locator does.
-                    place: Some((piece.line + line_no + 1, 1)),
+                    place: Some(place),
                 });
             }
             Err(e) => problems.push(json::syntax_problem(file, here, line.len(), &e, true)),
@@ -148,7 +168,7 @@ mod tests {
     fn places_known_while_parsing_match_the_locator() {
         let f = file("\n  {\"id\":\"a\"}\r\n\n\t{\"id\":\"b\"}\n{\"id\":\"c\"}");
         let mut docs = Vec::new();
-        let (_, problems) = each(&f, |d| docs.push(d));
+        let (_, problems) = each(&f, &mut |d| docs.push(d));
         assert!(problems.is_empty());
         assert_eq!(docs.len(), 3);
         let mut cache = crate::load::locate::SpanCache::default();
@@ -217,7 +237,7 @@ mod tests {
         number(&mut pieces, &counts);
         let (mut docs, mut dups, mut problems) = (Vec::new(), Vec::new(), Vec::new());
         for p in &pieces {
-            let (d, pr, _) = each_in(&f, p, |doc| docs.push(doc));
+            let (d, pr, _) = each_in(&f, p, &mut |doc| docs.push(doc));
             dups.extend(d);
             problems.extend(pr);
         }

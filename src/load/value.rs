@@ -228,6 +228,203 @@ impl Interner {
         self.seen.insert(rc.clone());
         rc
     }
+
+    /// [`Interner::get`] of a borrowed string: allocates only for a string not seen yet.
+    fn get_str(&mut self, s: &str) -> regorus::Rc<str> {
+        if let Some(found) = self.seen.get(s) {
+            return found.clone();
+        }
+        let rc: regorus::Rc<str> = s.into();
+        self.seen.insert(rc.clone());
+        rc
+    }
+
+    /// An object key as the engine keeps it (always shared).
+    pub(crate) fn get_key(&mut self, s: &str) -> regorus::Rc<str> {
+        self.get_str(s)
+    }
+
+    /// A string value as the engine keeps it: shared when short.
+    pub(crate) fn string(&mut self, s: String) -> regorus::Value {
+        if s.len() <= SHARED_VALUE_BYTES {
+            regorus::Value::String(self.get(s))
+        } else {
+            regorus::Value::String(s.into())
+        }
+    }
+
+    fn string_str(&mut self, s: &str) -> regorus::Value {
+        if s.len() <= SHARED_VALUE_BYTES {
+            regorus::Value::String(self.get_str(s))
+        } else {
+            regorus::Value::String(s.into())
+        }
+    }
+}
+
+/// The entries of one JSON text's top-level object, sorted by key, as engine values built
+/// straight from the parser: no JSON tree, equal to what [`engine_value`] makes of the
+/// tree (a test checks). `None` for anything the general path must see: a syntax error, a
+/// value that is not an object, a duplicate key at any depth (it reports them).
+pub(crate) fn object_entries(
+    text: &str,
+    interner: &mut Interner,
+) -> Option<Vec<(regorus::Value, regorus::Value)>> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let entries = de::Deserializer::deserialize_map(&mut de, TopVisitor { interner }).ok()?;
+    de.end().ok()?;
+    Some(entries)
+}
+
+struct TopVisitor<'a> {
+    interner: &'a mut Interner,
+}
+
+impl<'de> Visitor<'de> for TopVisitor<'_> {
+    type Value = Vec<(regorus::Value, regorus::Value)>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        engine_entries(map, self.interner)
+    }
+}
+
+/// An object's entries sorted by key; a duplicate key is an error (see [`object_entries`]).
+fn engine_entries<'de, A: MapAccess<'de>>(
+    mut map: A,
+    interner: &mut Interner,
+) -> Result<Vec<(regorus::Value, regorus::Value)>, A::Error> {
+    let mut out = Vec::with_capacity(map.size_hint().unwrap_or(0).min(4096));
+    while let Some(key) = map.next_key_seed(EngineKeySeed {
+        interner: &mut *interner,
+    })? {
+        let value = map.next_value_seed(EngineSeed {
+            interner: &mut *interner,
+        })?;
+        out.push((regorus::Value::String(key), value));
+    }
+    // Exports usually write keys in order; otherwise sort, and leave duplicates to the
+    // general path.
+    if !out.windows(2).all(|w| matches!(w, [a, b] if a.0 < b.0)) {
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        if out.windows(2).any(|w| matches!(w, [a, b] if a.0 == b.0)) {
+            return Err(de::Error::custom("duplicate key"));
+        }
+    }
+    Ok(out)
+}
+
+struct EngineKeySeed<'a> {
+    interner: &'a mut Interner,
+}
+
+impl<'de> DeserializeSeed<'de> for EngineKeySeed<'_> {
+    type Value = regorus::Rc<str>;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl Visitor<'_> for EngineKeySeed<'_> {
+    type Value = regorus::Rc<str>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string key")
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(self.interner.get_str(v))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+        Ok(self.interner.get(v))
+    }
+}
+
+/// One engine value straight from the parser, as [`engine_value`] builds it from the tree:
+/// numbers through regorus's own conversions, strings shared as there.
+struct EngineSeed<'a> {
+    interner: &'a mut Interner,
+}
+
+impl<'de> DeserializeSeed<'de> for EngineSeed<'_> {
+    type Value = regorus::Value;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for EngineSeed<'_> {
+    type Value = regorus::Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(regorus::Value::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(regorus::Value::from(v))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(regorus::Value::from(v))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        if v.is_finite() {
+            Ok(regorus::Value::from(v))
+        } else {
+            Err(E::custom("non-finite number"))
+        }
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(self.interner.string_str(v))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+        Ok(self.interner.string(v))
+    }
+
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(regorus::Value::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Self::Value, E> {
+        Ok(regorus::Value::Null)
+    }
+
+    fn visit_some<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        EngineSeed {
+            interner: self.interner,
+        }
+        .deserialize(d)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+        while let Some(v) = seq.next_element_seed(EngineSeed {
+            interner: &mut *self.interner,
+        })? {
+            out.push(v);
+        }
+        Ok(regorus::Value::from(out))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        let entries = engine_entries(map, self.interner)?;
+        Ok(regorus::Value::Object(regorus::Rc::new(
+            regorus::value::Object::from_sorted_entries(entries),
+        )))
+    }
 }
 
 /// `value` as an engine value, equal to `regorus::Value::from(value)` (a test checks), with
@@ -238,10 +435,7 @@ pub fn engine_value(value: Value, interner: &mut Interner) -> regorus::Value {
         Value::Bool(b) => regorus::Value::from(b),
         // Numbers take regorus's own path, so they convert exactly as before.
         n @ Value::Number(_) => regorus::Value::from(n),
-        Value::String(s) if s.len() <= SHARED_VALUE_BYTES => {
-            regorus::Value::String(interner.get(s))
-        }
-        Value::String(s) => regorus::Value::String(s.into()),
+        Value::String(s) => interner.string(s),
         Value::Array(items) => regorus::Value::from(
             items
                 .into_iter()

@@ -345,3 +345,153 @@ fn pieces_with_more_schema_errors_than_a_file_shows_load_as_the_whole_file() {
     assert_eq!(whole, pieces);
     assert!(whole.contains("more schema errors in this file"), "{whole}");
 }
+
+/// The general path for one NDJSON line: JSON tree, schema, [`resource`].
+fn general_line(line: &str) -> (Option<Resource>, bool) {
+    let file = SourceFile {
+        path: "t.ndjson".into(),
+        text: std::sync::Arc::from(line),
+    };
+    let mut budget = Budget::new(&file, Format::Ndjson);
+    let mut problems = Problems::default();
+    let (value, dups) = super::super::json::parse_value(line, "/0").unwrap();
+    let valid = budget.check(SCHEMA, Some("resource"), &value, "/0", &mut problems)
+        && dups.is_empty()
+        && !is_snapshot(&value);
+    let origin = Origin {
+        source: 0,
+        pointer: "/0".into(),
+        place: Some((1, 1)),
+    };
+    let mut interner = super::super::value::Interner::default();
+    (
+        resource(value, origin, &mut budget, &mut interner, &mut problems),
+        valid,
+    )
+}
+
+fn fast_line(line: &str) -> Option<Resource> {
+    let mut interner = super::super::value::Interner::default();
+    let entries = super::super::value::object_entries(line, &mut interner)?;
+    let origin = Origin {
+        source: 0,
+        pointer: "/0".into(),
+        place: Some((1, 1)),
+    };
+    plain_resource(entries, origin, &mut interner)
+}
+
+#[test]
+fn plain_lines_give_the_resource_of_the_general_path() {
+    let lines = [
+        // Keys in order, every kind of value, numbers at their limits, escapes, unicode.
+        r#"{"id":"/subscriptions/S1/resourceGroups/RG/providers/Microsoft.Storage/storageAccounts/a","location":"westeurope","name":"a","properties":{"big":18446744073709551615,"neg":-9223372036854775808,"f":3.5,"e":1e300,"z":-0,"t":true,"n":null,"list":[1,"x",[],{}],"esc":"a\"b\\c\u00e9\n","nested":{"k\"ey":{"deep":[{"x":1}]}}},"resourceGroup":"RG","subscriptionId":"S1","tags":{"env":"prod"},"type":"Microsoft.Storage/storageAccounts"}"#,
+        // Keys out of order; scope derived from the id (missing and empty fields).
+        r#"{"type":"Microsoft.Network/networkSecurityGroups","name":null,"id":"/subscriptions/S2/resourceGroups/rg-2/providers/Microsoft.Network/networkSecurityGroups/n","subscriptionId":""}"#,
+        // No resource group in the id; long strings (not shared) and short ones (shared).
+        r#"{"id":"/subscriptions/S3/providers/Microsoft.Security/pricings/VirtualMachines","type":"Microsoft.Security/pricings","properties":{"pricingTier":"Standard","description":"a description longer than thirty-two bytes"},"tags":null,"sku":null,"identity":{"type":"SystemAssigned"},"kind":"x","tenantId":"t"}"#,
+        // An id that is no ARM id: nothing derived.
+        r#"{"id":"local-thing","type":"a/b/c"}"#,
+        "  {\"id\":\"x\",\"type\":\"a/b\",\"\":{}}  ",
+    ];
+    for line in lines {
+        let fast = fast_line(line).unwrap_or_else(|| panic!("not taken: {line}"));
+        let (general, valid) = general_line(line);
+        assert!(valid, "{line}");
+        assert_eq!(fast, general.unwrap(), "{line}");
+    }
+}
+
+#[test]
+fn lines_the_schema_or_the_general_path_must_see_are_left_to_them() {
+    for line in [
+        // Duplicate keys, at the top and deeper (the general path warns about them).
+        r#"{"id":"a","type":"a/b","id":"b"}"#,
+        r#"{"id":"a","type":"a/b","properties":{"x":1,"x":2}}"#,
+        // Not an object, or not one value.
+        r#"[{"id":"a","type":"a/b"}]"#,
+        r#""text""#,
+        r#"{"id":"a","type":"a/b"} {}"#,
+        r#"{"id":"a","type":"a/b""#,
+        // An agent snapshot.
+        r#"{"id":"a","type":"a/b","kind":"posture-agent-snapshot"}"#,
+    ] {
+        assert!(fast_line(line).is_none(), "{line}");
+    }
+}
+
+/// The checks of `plain_resource` are the schema's: for every field the resource schema
+/// names and every kind of value, the line is taken exactly when the schema accepts it.
+#[test]
+fn plain_resource_checks_agree_with_the_schema() {
+    let values = [
+        "null",
+        "true",
+        "0",
+        "1.5",
+        "\"\"",
+        "\"s\"",
+        "\"a/b\"",
+        "\"a//b\"",
+        "\"/a/b\"",
+        "\"a/b/\"",
+        "\"ab\"",
+        "\"a/b\\nc/d\"",
+        "[]",
+        "[\"s\"]",
+        "{}",
+        "{\"k\":\"v\"}",
+        "{\"k\":1}",
+        "{\"k\":null}",
+        "{\"k\":\"v\",\"l\":[]}",
+    ];
+    let fields = [
+        "id",
+        "type",
+        "name",
+        "location",
+        "tags",
+        "kind",
+        "sku",
+        "identity",
+        "properties",
+        "subscriptionId",
+        "resourceGroup",
+        "tenantId",
+        "other",
+    ];
+    let mut taken = 0;
+    for field in fields {
+        for value in values {
+            let mut entries = vec![
+                (
+                    "id",
+                    "\"/subscriptions/s/resourceGroups/r/providers/a/b/c\"",
+                ),
+                ("type", "\"a/b\""),
+            ];
+            entries.retain(|(k, _)| *k != field);
+            entries.push((field, value));
+            let line = format!(
+                "{{{}}}",
+                entries
+                    .iter()
+                    .map(|(k, v)| format!("\"{k}\":{v}"))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            );
+            let fast = fast_line(&line);
+            let (general, valid) = general_line(&line);
+            assert_eq!(fast.is_some(), valid, "{line}");
+            if let Some(fast) = fast {
+                assert_eq!(fast, general.unwrap(), "{line}");
+                taken += 1;
+            }
+        }
+    }
+    // Both sides of every check were exercised.
+    assert!(
+        taken >= 50 && taken < fields.len() * values.len(),
+        "{taken}"
+    );
+}
