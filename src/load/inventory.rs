@@ -455,6 +455,26 @@ pub fn line_resource_both_ways(line: &str) -> (Option<Resource>, Option<Resource
     (fast, general)
 }
 
+/// A JSON document's resources built straight from the parser (`.0`, when the document
+/// takes that path) and through the JSON tree, the schema and [`resource`] (`.1`, `None`
+/// when that path reports any problem): the entry point for fuzzing the first against the
+/// second.
+pub fn document_resources_both_ways(text: &str) -> (Option<Vec<Resource>>, Option<Vec<Resource>>) {
+    let mut interner = super::value::Interner::default();
+    let fast = plain_document(text, 0, &mut interner);
+    let file = SourceFile {
+        path: "document.json".into(),
+        text: std::sync::Arc::from(text),
+    };
+    let mut c = Collector::new(&file, 0, Format::Json);
+    let (docs, dups, problems) = super::json::parse(&file);
+    for doc in docs {
+        c.document(doc);
+    }
+    let clean = dups.is_empty() && problems.is_empty() && c.found.all().is_empty();
+    (fast, clean.then_some(c.resources))
+}
+
 /// [`resources_from_text`] for an NDJSON text cut into pieces of about `piece_bytes` bytes,
 /// parsed on two threads and joined, as a large file is loaded: the entry point for fuzzing
 /// the pieces against the whole text.
@@ -588,9 +608,84 @@ impl ndjson::Sink for Collector<'_> {
         }
     }
 
+    /// A JSON document whose every resource is plain (see [`plain_resource`]) in one of the
+    /// shapes of [`shape_items`] (an array, `{"data": [...]}`, `{"value": [...]}`, one
+    /// resource) becomes its resources straight from the parser; any other document takes
+    /// the general path whole.
+    fn whole(&mut self, text: &str) -> bool {
+        match plain_document(text, self.id, &mut self.interner) {
+            Some(resources) => {
+                self.resources.extend(resources);
+                true
+            }
+            None => false,
+        }
+    }
+
     fn document(&mut self, doc: Document) {
         Collector::document(self, doc);
     }
+}
+
+/// The resources of a JSON document when they are all plain, as [`shape_items`] and
+/// [`resource`] give them from the tree (the envelope's schema holds whenever the list is an
+/// array); `None` when the general path must see the document.
+fn plain_document(
+    text: &str,
+    source: SourceId,
+    interner: &mut super::value::Interner,
+) -> Option<Vec<Resource>> {
+    use regorus::Value as V;
+    let value = super::value::engine_document(text, interner)?;
+    let V::Object(top) = &value else {
+        return plain_items(&value, "", source, interner);
+    };
+    if top.contains_key(&V::from("id")) {
+        let origin = Origin {
+            source,
+            pointer: String::new(),
+            place: None,
+        };
+        return Some(vec![plain_resource(entries_of(top), origin, interner)?]);
+    }
+    let key = ["data", "value"]
+        .into_iter()
+        .find(|k| top.contains_key(&V::from(*k)))?;
+    plain_items(
+        top.get(&V::from(key))?,
+        &format!("/{key}"),
+        source,
+        interner,
+    )
+}
+
+/// The resources of a list whose every item is a plain resource object.
+fn plain_items(
+    list: &regorus::Value,
+    base: &str,
+    source: SourceId,
+    interner: &mut super::value::Interner,
+) -> Option<Vec<Resource>> {
+    let regorus::Value::Array(items) = list else {
+        return None;
+    };
+    let mut out = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        let regorus::Value::Object(obj) = item else {
+            return None;
+        };
+        let origin = Origin {
+            source,
+            pointer: format!("{base}/{i}"),
+            place: None,
+        };
+        out.push(plain_resource(entries_of(obj), origin, interner)?);
+    }
+    Some(out)
+}
+
+fn entries_of(obj: &regorus::value::Object) -> Vec<(regorus::Value, regorus::Value)> {
+    obj.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
 }
 
 /// The resource of a line's top-level object (`entries`, sorted by key), built as
@@ -657,8 +752,8 @@ fn plain_resource(
             }
         }
         let derived = derived?.to_string();
-        let key = V::String(interner.get_key(name));
-        let value = interner.string(derived.clone());
+        let key = V::String(interner.get(name));
+        let value = interner.string(&derived);
         match entries.binary_search_by(|(k, _)| k.cmp(&key)) {
             Ok(at) => {
                 if let Some(slot) = entries.get_mut(at) {

@@ -31,8 +31,8 @@ use crate::source::{SourceFile, SourceId, SourceMap};
 
 pub use discover::discover;
 pub use inventory::{
-    line_resource_both_ways, load_inventory, load_inventory_with, ndjson_resources_in_pieces,
-    resources_from_text, Inventory, Snapshot, SNAPSHOT_KIND,
+    document_resources_both_ways, line_resource_both_ways, load_inventory, load_inventory_with,
+    ndjson_resources_in_pieces, resources_from_text, Inventory, Snapshot, SNAPSHOT_KIND,
 };
 pub use value::DuplicateKey;
 
@@ -194,8 +194,8 @@ pub fn for_each_document(
     for_each_document_in(file, format, &mut f)
 }
 
-/// [`for_each_document`] into a [`ndjson::Sink`], which may take NDJSON lines before they
-/// are parsed into trees.
+/// [`for_each_document`] into a [`ndjson::Sink`], which may take NDJSON lines and JSON
+/// documents before they are parsed into trees.
 pub(crate) fn for_each_document_in(
     file: &SourceFile,
     format: Format,
@@ -203,6 +203,7 @@ pub(crate) fn for_each_document_in(
 ) -> Vec<Problem> {
     let (dups, mut problems) = match format {
         Format::Ndjson => ndjson::each(file, f),
+        Format::Json if f.whole(&file.text) => (Vec::new(), Vec::new()),
         Format::Json | Format::Yaml => {
             let (docs, dups, problems) = match format {
                 Format::Yaml => yaml::parse(file),

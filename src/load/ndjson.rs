@@ -24,6 +24,12 @@ pub(crate) trait Sink {
         false
     }
 
+    /// The same for a whole JSON document: takes the text (`true`) or leaves it to be parsed
+    /// and given to [`Sink::document`].
+    fn whole(&mut self, _text: &str) -> bool {
+        false
+    }
+
     fn document(&mut self, doc: Document);
 }
 

@@ -220,17 +220,8 @@ pub struct Interner {
 const SHARED_VALUE_BYTES: usize = 32;
 
 impl Interner {
-    fn get(&mut self, s: String) -> regorus::Rc<str> {
-        if let Some(found) = self.seen.get(s.as_str()) {
-            return found.clone();
-        }
-        let rc: regorus::Rc<str> = s.into();
-        self.seen.insert(rc.clone());
-        rc
-    }
-
-    /// [`Interner::get`] of a borrowed string: allocates only for a string not seen yet.
-    fn get_str(&mut self, s: &str) -> regorus::Rc<str> {
+    /// The shared copy of `s` (made on first sight).
+    pub(crate) fn get(&mut self, s: &str) -> regorus::Rc<str> {
         if let Some(found) = self.seen.get(s) {
             return found.clone();
         }
@@ -239,23 +230,10 @@ impl Interner {
         rc
     }
 
-    /// An object key as the engine keeps it (always shared).
-    pub(crate) fn get_key(&mut self, s: &str) -> regorus::Rc<str> {
-        self.get_str(s)
-    }
-
     /// A string value as the engine keeps it: shared when short.
-    pub(crate) fn string(&mut self, s: String) -> regorus::Value {
+    pub(crate) fn string(&mut self, s: &str) -> regorus::Value {
         if s.len() <= SHARED_VALUE_BYTES {
             regorus::Value::String(self.get(s))
-        } else {
-            regorus::Value::String(s.into())
-        }
-    }
-
-    fn string_str(&mut self, s: &str) -> regorus::Value {
-        if s.len() <= SHARED_VALUE_BYTES {
-            regorus::Value::String(self.get_str(s))
         } else {
             regorus::Value::String(s.into())
         }
@@ -274,6 +252,15 @@ pub(crate) fn object_entries(
     let entries = de::Deserializer::deserialize_map(&mut de, TopVisitor { interner }).ok()?;
     de.end().ok()?;
     Some(entries)
+}
+
+/// One JSON text as an engine value built straight from the parser, as [`object_entries`]
+/// builds its entries: `None` on a syntax error or a duplicate key at any depth.
+pub(crate) fn engine_document(text: &str, interner: &mut Interner) -> Option<regorus::Value> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value = EngineSeed { interner }.deserialize(&mut de).ok()?;
+    de.end().ok()?;
+    Some(value)
 }
 
 struct TopVisitor<'a> {
@@ -337,10 +324,6 @@ impl Visitor<'_> for EngineKeySeed<'_> {
     }
 
     fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(self.interner.get_str(v))
-    }
-
-    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
         Ok(self.interner.get(v))
     }
 }
@@ -387,10 +370,6 @@ impl<'de> Visitor<'de> for EngineSeed<'_> {
     }
 
     fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(self.interner.string_str(v))
-    }
-
-    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
         Ok(self.interner.string(v))
     }
 
@@ -435,7 +414,7 @@ pub fn engine_value(value: Value, interner: &mut Interner) -> regorus::Value {
         Value::Bool(b) => regorus::Value::from(b),
         // Numbers take regorus's own path, so they convert exactly as before.
         n @ Value::Number(_) => regorus::Value::from(n),
-        Value::String(s) => interner.string(s),
+        Value::String(s) => interner.string(&s),
         Value::Array(items) => regorus::Value::from(
             items
                 .into_iter()
@@ -449,7 +428,7 @@ pub fn engine_value(value: Value, interner: &mut Interner) -> regorus::Value {
                 map.into_iter()
                     .map(|(k, v)| {
                         (
-                            regorus::Value::String(interner.get(k)),
+                            regorus::Value::String(interner.get(&k)),
                             engine_value(v, interner),
                         )
                     })

@@ -495,3 +495,66 @@ fn plain_resource_checks_agree_with_the_schema() {
         "{taken}"
     );
 }
+
+/// The general path for a whole JSON document: resources and the problems found.
+fn general_document(text: &str) -> (Vec<Resource>, usize) {
+    let file = SourceFile {
+        path: "t.json".into(),
+        text: std::sync::Arc::from(text),
+    };
+    let mut c = Collector::new(&file, 0, Format::Json);
+    let (docs, dups, problems) = super::super::json::parse(&file);
+    for doc in docs {
+        c.document(doc);
+    }
+    let found = dups.len() + problems.len() + c.found.all().len();
+    (c.resources, found)
+}
+
+fn fast_document(text: &str) -> Option<Vec<Resource>> {
+    let mut interner = super::super::value::Interner::default();
+    plain_document(text, 0, &mut interner)
+}
+
+#[test]
+fn plain_documents_give_the_resources_of_the_general_path() {
+    let a = r#"{"id":"/subscriptions/s/resourceGroups/r/providers/a/b/x","type":"a/b","properties":{"n":[1,2.5,-3],"o":{"k":"v"}},"tags":{"t":"v"}}"#;
+    let b = r#"{"type":"A/B","id":"/subscriptions/S/resourceGroups/R2/providers/A/B/y","subscriptionId":"","name":null}"#;
+    for doc in [
+        format!("[{a},{b}]"),
+        "[]".to_string(),
+        format!(" {a} "),
+        format!(r#"{{"count":2,"data":[{a},{b}],"skip_token":null,"facets":[{{"x":1}}]}}"#),
+        format!(r#"{{"value":[{b},{a}],"nextLink":"https://example/next"}}"#),
+        format!(r#"{{"value":[{b}],"data":[{a}]}}"#),
+    ] {
+        let fast = fast_document(&doc).unwrap_or_else(|| panic!("not taken: {doc}"));
+        let (general, found) = general_document(&doc);
+        assert_eq!(found, 0, "{doc}");
+        assert_eq!(fast, general, "{doc}");
+    }
+}
+
+#[test]
+fn documents_the_general_path_must_see_are_left_to_it() {
+    let a = r#"{"id":"x","type":"a/b"}"#;
+    for doc in [
+        // A bad resource anywhere, a duplicate key anywhere (the envelope too).
+        format!(r#"[{a},{{"id":"y"}}]"#),
+        format!(r#"[{a},{{"id":"y","type":"a/b","tags":{{"k":1}}}}]"#),
+        format!(r#"{{"data":[{a}],"count":1,"count":2}}"#),
+        r#"[{"id":"x","type":"a/b","id":"z"}]"#.to_string(),
+        // Not the shapes: items that are not objects, a list that is not an array, a
+        // Resource Graph table, neither data nor value, a snapshot, not JSON.
+        format!("[{a},1]"),
+        format!(r#"{{"data":{a}}}"#),
+        r#"{"data":{"columns":[],"rows":[]}}"#.to_string(),
+        r#"{"other":[]}"#.to_string(),
+        r#""text""#.to_string(),
+        r#"{"kind":"posture-agent-snapshot","id":"x","type":"a/b"}"#.to_string(),
+        format!("[{a}"),
+        String::new(),
+    ] {
+        assert!(fast_document(&doc).is_none(), "{doc}");
+    }
+}
