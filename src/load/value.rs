@@ -1,5 +1,7 @@
 //! Builds a `serde_json::Value` from any serde deserializer (serde_json for JSON and NDJSON,
-//! serde_yaml for YAML), noting duplicate object keys on the way.
+//! serde_yaml for YAML), noting duplicate object keys on the way; converts such trees into
+//! the engine's values; and, for JSON text whose resources need no diagnostics, builds the
+//! engine's values straight from the parser ([`object_entries`], [`engine_document`]).
 //!
 //! serde_json's own `Value` visitor silently keeps the last of two equal keys and turns
 //! non-finite floats into `null`; both hide mistakes in hand-edited inventories. This visitor
