@@ -586,7 +586,7 @@ impl<'f> Collector<'f> {
     }
 }
 
-impl ndjson::Sink for Collector<'_> {
+impl super::Sink for Collector<'_> {
     /// A line holding a plain resource (an object without duplicate keys that the schema
     /// accepts, see [`plain_resource`]) becomes its resource straight from the parser, with
     /// no JSON tree; every other line takes the general path, which reports its problems.

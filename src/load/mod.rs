@@ -194,12 +194,12 @@ pub fn for_each_document(
     for_each_document_in(file, format, &mut f)
 }
 
-/// [`for_each_document`] into a [`ndjson::Sink`], which may take NDJSON lines and JSON
+/// [`for_each_document`] into a [`Sink`], which may take NDJSON lines and JSON
 /// documents before they are parsed into trees.
 pub(crate) fn for_each_document_in(
     file: &SourceFile,
     format: Format,
-    f: &mut impl ndjson::Sink,
+    f: &mut impl Sink,
 ) -> Vec<Problem> {
     let (dups, mut problems) = match format {
         Format::Ndjson => ndjson::each(file, f),
@@ -215,6 +215,32 @@ pub(crate) fn for_each_document_in(
     };
     problems.extend(duplicate_key_warnings(file, format, dups));
     problems
+}
+
+/// Where the documents of a file go. `line` sees each non-empty NDJSON line's text, and
+/// `whole` a JSON file's text, before it is parsed, and may take it without a JSON tree (the
+/// inventory takes plain resources so); what they leave is parsed and given to `document`,
+/// with its problems reported.
+pub(crate) trait Sink {
+    /// Takes the line (`true`) or leaves it to [`Sink::document`]. `place` is its line and
+    /// column.
+    fn line(&mut self, _text: &str, _pointer: &str, _place: (usize, usize)) -> bool {
+        false
+    }
+
+    /// The same for a whole JSON document: takes the text (`true`) or leaves it to be parsed
+    /// and given to [`Sink::document`].
+    fn whole(&mut self, _text: &str) -> bool {
+        false
+    }
+
+    fn document(&mut self, doc: Document);
+}
+
+impl<F: FnMut(Document)> Sink for F {
+    fn document(&mut self, doc: Document) {
+        self(doc)
+    }
 }
 
 /// At most this many duplicate keys are located per file; the rest are counted.

@@ -1,7 +1,7 @@
 //! Parses NDJSON / JSON Lines: one JSON value per non-empty line, each parsed on its own so
 //! that one bad line is reported at its place while the good lines still load.
 
-use super::{json, Document, DocumentKind};
+use super::{json, Document, DocumentKind, Sink};
 use crate::diag::Problem;
 use crate::load::value::DuplicateKey;
 use crate::source::SourceFile;
@@ -12,31 +12,6 @@ pub(crate) fn parse(file: &SourceFile) -> (Vec<Document>, Vec<DuplicateKey>, Vec
     let mut docs = Vec::new();
     let (dups, problems) = each(file, &mut |d| docs.push(d));
     (docs, dups, problems)
-}
-
-/// Where the values of an NDJSON file go, line by line. `line` sees each non-empty line's
-/// text first and may take it without a JSON tree (the inventory takes plain resources so);
-/// a line it leaves is parsed and given to `document`, with its problems reported.
-pub(crate) trait Sink {
-    /// Takes the line (`true`) or leaves it to [`Sink::document`]. `place` is its line and
-    /// column.
-    fn line(&mut self, _text: &str, _pointer: &str, _place: (usize, usize)) -> bool {
-        false
-    }
-
-    /// The same for a whole JSON document: takes the text (`true`) or leaves it to be parsed
-    /// and given to [`Sink::document`].
-    fn whole(&mut self, _text: &str) -> bool {
-        false
-    }
-
-    fn document(&mut self, doc: Document);
-}
-
-impl<F: FnMut(Document)> Sink for F {
-    fn document(&mut self, doc: Document) {
-        self(doc)
-    }
 }
 
 /// Parses the file line by line, giving each good line's document to `f` as soon as it is

@@ -346,41 +346,6 @@ fn pieces_with_more_schema_errors_than_a_file_shows_load_as_the_whole_file() {
     assert!(whole.contains("more schema errors in this file"), "{whole}");
 }
 
-/// The general path for one NDJSON line: JSON tree, schema, [`resource`].
-fn general_line(line: &str) -> (Option<Resource>, bool) {
-    let file = SourceFile {
-        path: "t.ndjson".into(),
-        text: std::sync::Arc::from(line),
-    };
-    let mut budget = Budget::new(&file, Format::Ndjson);
-    let mut problems = Problems::default();
-    let (value, dups) = super::super::json::parse_value(line, "/0").unwrap();
-    let valid = budget.check(SCHEMA, Some("resource"), &value, "/0", &mut problems)
-        && dups.is_empty()
-        && !is_snapshot(&value);
-    let origin = Origin {
-        source: 0,
-        pointer: "/0".into(),
-        place: Some((1, 1)),
-    };
-    let mut interner = super::super::value::Interner::default();
-    (
-        resource(value, origin, &mut budget, &mut interner, &mut problems),
-        valid,
-    )
-}
-
-fn fast_line(line: &str) -> Option<Resource> {
-    let mut interner = super::super::value::Interner::default();
-    let entries = super::super::value::object_entries(line, &mut interner)?;
-    let origin = Origin {
-        source: 0,
-        pointer: "/0".into(),
-        place: Some((1, 1)),
-    };
-    plain_resource(entries, origin, &mut interner)
-}
-
 #[test]
 fn plain_lines_give_the_resource_of_the_general_path() {
     let lines = [
@@ -395,10 +360,10 @@ fn plain_lines_give_the_resource_of_the_general_path() {
         "  {\"id\":\"x\",\"type\":\"a/b\",\"\":{}}  ",
     ];
     for line in lines {
-        let fast = fast_line(line).unwrap_or_else(|| panic!("not taken: {line}"));
-        let (general, valid) = general_line(line);
-        assert!(valid, "{line}");
-        assert_eq!(fast, general.unwrap(), "{line}");
+        let (fast, general) = line_resource_both_ways(line);
+        let fast = fast.unwrap_or_else(|| panic!("not taken: {line}"));
+        let general = general.unwrap_or_else(|| panic!("refused by the general path: {line}"));
+        assert_eq!(fast, general, "{line}");
     }
 }
 
@@ -416,7 +381,7 @@ fn lines_the_schema_or_the_general_path_must_see_are_left_to_them() {
         // An agent snapshot.
         r#"{"id":"a","type":"a/b","kind":"posture-agent-snapshot"}"#,
     ] {
-        assert!(fast_line(line).is_none(), "{line}");
+        assert!(line_resource_both_ways(line).0.is_none(), "{line}");
     }
 }
 
@@ -480,11 +445,11 @@ fn plain_resource_checks_agree_with_the_schema() {
                     .collect::<Vec<_>>()
                     .join(",")
             );
-            let fast = fast_line(&line);
-            let (general, valid) = general_line(&line);
-            assert_eq!(fast.is_some(), valid, "{line}");
+            // The general path gives a resource exactly when the schema accepts the line.
+            let (fast, general) = line_resource_both_ways(&line);
+            assert_eq!(fast.is_some(), general.is_some(), "{line}");
             if let Some(fast) = fast {
-                assert_eq!(fast, general.unwrap(), "{line}");
+                assert_eq!(Some(fast), general, "{line}");
                 taken += 1;
             }
         }
@@ -494,26 +459,6 @@ fn plain_resource_checks_agree_with_the_schema() {
         taken >= 50 && taken < fields.len() * values.len(),
         "{taken}"
     );
-}
-
-/// The general path for a whole JSON document: resources and the problems found.
-fn general_document(text: &str) -> (Vec<Resource>, usize) {
-    let file = SourceFile {
-        path: "t.json".into(),
-        text: std::sync::Arc::from(text),
-    };
-    let mut c = Collector::new(&file, 0, Format::Json);
-    let (docs, dups, problems) = super::super::json::parse(&file);
-    for doc in docs {
-        c.document(doc);
-    }
-    let found = dups.len() + problems.len() + c.found.all().len();
-    (c.resources, found)
-}
-
-fn fast_document(text: &str) -> Option<Vec<Resource>> {
-    let mut interner = super::super::value::Interner::default();
-    plain_document(text, 0, &mut interner)
 }
 
 #[test]
@@ -528,9 +473,9 @@ fn plain_documents_give_the_resources_of_the_general_path() {
         format!(r#"{{"value":[{b},{a}],"nextLink":"https://example/next"}}"#),
         format!(r#"{{"value":[{b}],"data":[{a}]}}"#),
     ] {
-        let fast = fast_document(&doc).unwrap_or_else(|| panic!("not taken: {doc}"));
-        let (general, found) = general_document(&doc);
-        assert_eq!(found, 0, "{doc}");
+        let (fast, general) = document_resources_both_ways(&doc);
+        let fast = fast.unwrap_or_else(|| panic!("not taken: {doc}"));
+        let general = general.unwrap_or_else(|| panic!("refused by the general path: {doc}"));
         assert_eq!(fast, general, "{doc}");
     }
 }
@@ -555,6 +500,6 @@ fn documents_the_general_path_must_see_are_left_to_it() {
         format!("[{a}"),
         String::new(),
     ] {
-        assert!(fast_document(&doc).is_none(), "{doc}");
+        assert!(document_resources_both_ways(&doc).0.is_none(), "{doc}");
     }
 }
