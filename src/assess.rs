@@ -131,6 +131,9 @@ pub fn assess(opts: AssessOptions, mut sources: SourceMap, mut problems: Problem
     };
     let (mut inventory, _configs) =
         load::load_inventory_with(&opts.inputs, &load_options, &mut sources, &mut problems);
+    if inventory.resources.len() > crate::memory::LARGE_ESTATE {
+        crate::memory::keep_freed(false);
+    }
     if inventory.resources.is_empty() && inventory.snapshots.is_empty() && !problems.has_errors() {
         // Usually an export step that produced nothing: say so rather than score an empty
         // estate quietly.

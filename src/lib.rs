@@ -24,6 +24,7 @@ pub mod exit;
 pub mod fix;
 pub mod intel;
 pub mod load;
+pub mod memory;
 pub mod model;
 pub mod output;
 pub mod parallel;

@@ -212,9 +212,17 @@ impl Visitor<'_> for KeyVisitor {
 /// always, and short string values (locations, states, protocols), which repeat across
 /// thousands of resources. A million resources hold each of their ~60 keys once per file
 /// instead of once per resource: gigabytes at that scale.
+///
+/// It also lends the parser its scratch vectors: an object or array is gathered in one and
+/// then copied into an allocation of its exact size, instead of a vector that grows by
+/// doubling (three or four reallocations and copies for a typical object) and is then
+/// shrunk to fit.
 #[derive(Default)]
 pub struct Interner {
     seen: std::collections::HashSet<regorus::Rc<str>>,
+    /// Free scratch vectors for object entries and array items, one per nesting level in use.
+    entries: Vec<Vec<(regorus::Value, regorus::Value)>>,
+    items: Vec<Vec<regorus::Value>>,
 }
 
 /// String values up to this many bytes are shared; longer ones (ids, descriptions) rarely
@@ -286,15 +294,19 @@ fn engine_entries<'de, A: MapAccess<'de>>(
     mut map: A,
     interner: &mut Interner,
 ) -> Result<Vec<(regorus::Value, regorus::Value)>, A::Error> {
-    let mut out = Vec::with_capacity(map.size_hint().unwrap_or(0).min(4096));
+    let mut scratch = interner.entries.pop().unwrap_or_default();
     while let Some(key) = map.next_key_seed(EngineKeySeed {
         interner: &mut *interner,
     })? {
         let value = map.next_value_seed(EngineSeed {
             interner: &mut *interner,
         })?;
-        out.push((regorus::Value::String(key), value));
+        scratch.push((regorus::Value::String(key), value));
     }
+    // Moved into an allocation of exactly their size; the scratch, emptied, goes back.
+    let mut out = Vec::with_capacity(scratch.len());
+    out.append(&mut scratch);
+    interner.entries.push(scratch);
     // Exports usually write keys in order; otherwise sort, and leave duplicates to the
     // general path.
     if !out.windows(2).all(|w| matches!(w, [a, b] if a.0 < b.0)) {
@@ -391,12 +403,16 @@ impl<'de> Visitor<'de> for EngineSeed<'_> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+        let mut scratch = self.interner.items.pop().unwrap_or_default();
         while let Some(v) = seq.next_element_seed(EngineSeed {
             interner: &mut *self.interner,
         })? {
-            out.push(v);
+            scratch.push(v);
         }
+        // As for objects (engine_entries): an allocation of the exact size.
+        let mut out = Vec::with_capacity(scratch.len());
+        out.append(&mut scratch);
+        self.interner.items.push(scratch);
         Ok(regorus::Value::from(out))
     }
 

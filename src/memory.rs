@@ -1,0 +1,70 @@
+//! Whether the allocator hands freed memory back to the system during a run.
+//!
+//! mimalloc returns ("purges") freed memory to the system a second after it is freed. On a
+//! run of a few seconds that memory is soon needed again and the kernel has to fault in
+//! and zero fresh pages: a 100,000-resource assessment took about five times as many page
+//! faults and 2-4% longer with purging (BENCHMARKS.md). So posture keeps freed memory for
+//! reuse, except for large estates, whose peak (engine values of about 7 KB per resource)
+//! is what limits them: there freed memory goes back as usual, which keeps a
+//! 1,000,000-resource run several hundred megabytes lower.
+
+use std::sync::OnceLock;
+
+/// Estates with more resources than this return freed memory to the system.
+pub const LARGE_ESTATE: usize = 250_000;
+
+/// `mi_option_purge_delay` in mimalloc v3's `mimalloc.h` (the Rust bindings have no
+/// constant for it).
+const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// The purge delay in effect before posture changed it (mimalloc's default, or what the
+/// user set with `MIMALLOC_PURGE_DELAY`), read once.
+fn initial_delay() -> std::ffi::c_long {
+    static INITIAL: OnceLock<std::ffi::c_long> = OnceLock::new();
+    // SAFETY: mi_option_get reads one of mimalloc's option slots; any index below
+    // `_mi_option_last` is valid, and mimalloc initialises its options before main.
+    *INITIAL.get_or_init(|| unsafe { libmimalloc_sys::mi_option_get(PURGE_DELAY) })
+}
+
+/// Keeps freed memory for reuse (`true`) or returns it to the system after mimalloc's usual
+/// delay (`false`). A purge delay the user set in `MIMALLOC_PURGE_DELAY` is never changed.
+/// Without mimalloc as the global allocator (tests) this changes nothing that is used.
+pub fn keep_freed(keep: bool) {
+    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_some() {
+        return;
+    }
+    // Read before the first change.
+    let initial = initial_delay();
+    let delay = if keep { -1 } else { initial };
+    // SAFETY: mi_option_set stores a number in one of mimalloc's option slots (a valid
+    // index, see above); mimalloc reads the purge delay each time it considers purging, so
+    // a change takes effect for memory freed from then on. -1 means never purge.
+    unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, delay) };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn delay() -> std::ffi::c_long {
+        // SAFETY: as in `initial_delay`.
+        unsafe { libmimalloc_sys::mi_option_get(PURGE_DELAY) }
+    }
+
+    #[test]
+    fn keeping_freed_memory_turns_purging_off_and_back() {
+        if std::env::var_os("MIMALLOC_PURGE_DELAY").is_some() {
+            // The user's setting is left alone.
+            let before = delay();
+            keep_freed(true);
+            assert_eq!(delay(), before);
+            return;
+        }
+        // mimalloc v3's default purge delay: the option index is the purge delay's.
+        assert_eq!(initial_delay(), 1000);
+        keep_freed(true);
+        assert_eq!(delay(), -1);
+        keep_freed(false);
+        assert_eq!(delay(), 1000);
+    }
+}
