@@ -62,7 +62,7 @@ for n in $SIZES; do
             r=$(run assess "$dir" -f json -o "$WORK/out.json" --force --now "$NOW" "${extra[@]}")
             read -r w m rest <<<"$r"
             walls+="$w"$'\n'; mems+="$m"$'\n'
-            ev=$(awk -v a="$(stage shared "$rest")" -v b="$(stage evaluate "$rest")" 'BEGIN {print a + b}')
+            ev=$(awk -v a="$(stage shared "$rest")" -v b="$(stage evaluate "$rest")" 'BEGIN {printf "%.3f", a + b}')
             evals+="$ev"$'\n'; last=$rest
         done
         wall=$(printf '%s' "$walls" | median)
