@@ -289,6 +289,15 @@ impl<'de> Visitor<'de> for TopVisitor<'_> {
     }
 }
 
+/// `scratch`'s items moved into an allocation of exactly their size; the emptied scratch
+/// goes back to `pool` for the next object or array.
+fn exact<T>(mut scratch: Vec<T>, pool: &mut Vec<Vec<T>>) -> Vec<T> {
+    let mut out = Vec::with_capacity(scratch.len());
+    out.append(&mut scratch);
+    pool.push(scratch);
+    out
+}
+
 /// An object's entries sorted by key; a duplicate key is an error (see [`object_entries`]).
 fn engine_entries<'de, A: MapAccess<'de>>(
     mut map: A,
@@ -303,10 +312,7 @@ fn engine_entries<'de, A: MapAccess<'de>>(
         })?;
         scratch.push((regorus::Value::String(key), value));
     }
-    // Moved into an allocation of exactly their size; the scratch, emptied, goes back.
-    let mut out = Vec::with_capacity(scratch.len());
-    out.append(&mut scratch);
-    interner.entries.push(scratch);
+    let mut out = exact(scratch, &mut interner.entries);
     // Exports usually write keys in order; otherwise sort, and leave duplicates to the
     // general path.
     if !out.windows(2).all(|w| matches!(w, [a, b] if a.0 < b.0)) {
@@ -409,11 +415,10 @@ impl<'de> Visitor<'de> for EngineSeed<'_> {
         })? {
             scratch.push(v);
         }
-        // As for objects (engine_entries): an allocation of the exact size.
-        let mut out = Vec::with_capacity(scratch.len());
-        out.append(&mut scratch);
-        self.interner.items.push(scratch);
-        Ok(regorus::Value::from(out))
+        Ok(regorus::Value::from(exact(
+            scratch,
+            &mut self.interner.items,
+        )))
     }
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
