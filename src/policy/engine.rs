@@ -16,9 +16,10 @@ use regorus::utils::limits::ExecutionTimerConfig;
 use serde_json::Value as Json;
 
 use crate::diag::{Problem, Problems};
+use crate::model::PolicySource;
 use crate::model::{Resource, State, Verdict};
 use crate::policy::catalog::{Catalog, ModuleKind};
-use crate::policy::rego_text;
+use crate::policy::{native, rego_text};
 use crate::source::SourceMap;
 
 /// Limits and context of an evaluation.
@@ -213,6 +214,12 @@ impl PolicyEngine {
         if opts.backend == Backend::Interpreter {
             return;
         }
+        // The native tables reproduce the bundled library; a user module in one of its
+        // packages could change what the library computes.
+        let native = !catalog
+            .modules
+            .iter()
+            .any(|m| m.origin == PolicySource::User && native::overlaps(&m.package));
         for table in SHARED_TABLES {
             let provided = catalog.modules.iter().enumerate().any(|(i, m)| {
                 m.kind == ModuleKind::Library
@@ -237,7 +244,7 @@ impl PolicyEngine {
             if !provided || !wanted || members.is_empty() {
                 continue;
             }
-            let Some(t) = self.table(table, &members, resources, values, opts) else {
+            let Some(t) = self.table(table, &members, resources, values, opts, native) else {
                 continue;
             };
             // Given to the engine at once: a later table may read an earlier one.
@@ -256,6 +263,7 @@ impl PolicyEngine {
     }
 
     /// One table: the function applied to every member, the members split across threads.
+    /// With `native`, the members it computes are not given to the library.
     fn table(
         &self,
         table: &SharedTable,
@@ -263,7 +271,34 @@ impl PolicyEngine {
         resources: &[Resource],
         values: &[regorus::Value],
         opts: &EvalOptions,
+        native: bool,
     ) -> Option<regorus::Value> {
+        let mut rows = Vec::with_capacity(members.len());
+        let mut rest = members.to_vec();
+        if let (true, Some(f)) = (native, table.native) {
+            let (done, left) = native_rows(f, members, values, opts.jobs);
+            rows = done;
+            rest = left;
+        }
+        if !rest.is_empty() {
+            rows.extend(self.library_rows(table, &rest, values, opts)?);
+        }
+        let mut out = BTreeMap::new();
+        for (i, v) in rows {
+            let r = resources.get(i)?;
+            out.insert(regorus::Value::from(r.key.as_str()), v);
+        }
+        Some(regorus::Value::from(out))
+    }
+
+    /// Table rows computed by the library function, the members split across threads.
+    fn library_rows(
+        &self,
+        table: &SharedTable,
+        members: &[usize],
+        values: &[regorus::Value],
+        opts: &EvalOptions,
+    ) -> Option<Rows> {
         let module = format!(
             "package posture.shared_table\n\nrows := [[i, data.{}.{}(r)] | some i, r in input.resources]\n",
             table.package, table.function
@@ -315,14 +350,11 @@ impl PolicyEngine {
                 .map(|h| h.join().ok().flatten())
                 .collect()
         });
-        let mut rows = BTreeMap::new();
+        let mut rows = Vec::with_capacity(members.len());
         for part in parts {
-            for (i, v) in part? {
-                let r = resources.get(i)?;
-                rows.insert(regorus::Value::from(r.key.as_str()), v);
-            }
+            rows.extend(part?);
         }
-        Some(regorus::Value::from(rows))
+        Some(rows)
     }
 
     /// Evaluates the given policies (indices into `catalog.policies`). `values` are the
@@ -705,6 +737,58 @@ pub struct SharedTable {
     pub package: &'static str,
     /// The function of one resource.
     pub function: &'static str,
+    /// The same function in Rust, used while the library is the bundled one; `None` for a
+    /// resource it leaves to the library.
+    pub native: Option<NativeRow>,
+}
+
+/// Table rows: resource index and the function's value.
+type Rows = Vec<(usize, regorus::Value)>;
+
+/// A shared table's function computed natively (see [`native`]).
+pub type NativeRow = fn(&regorus::Value, &native::Keys) -> Option<regorus::Value>;
+
+/// Rows of a native table for `members`, split across `jobs` threads, and the members it
+/// left to the library.
+fn native_rows(
+    f: NativeRow,
+    members: &[usize],
+    values: &[regorus::Value],
+    jobs: usize,
+) -> (Rows, Vec<usize>) {
+    let chunk = members.len().div_ceil(jobs.max(1)).max(1);
+    let parts: Vec<(Rows, Vec<usize>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = members
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    let keys = native::Keys::default();
+                    let mut done = Vec::with_capacity(part.len());
+                    let mut left = Vec::new();
+                    for &i in part {
+                        match values.get(i).and_then(|v| f(v, &keys)) {
+                            Some(row) => done.push((i, row)),
+                            None => left.push(i),
+                        }
+                    }
+                    (done, left)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .zip(members.chunks(chunk))
+            // A panic in a native row is a bug; the library then computes the whole part.
+            .map(|(h, part)| h.join().unwrap_or_else(|_| (Vec::new(), part.to_vec())))
+            .collect()
+    });
+    let mut done = Vec::with_capacity(members.len());
+    let mut left = Vec::new();
+    for (d, l) in parts {
+        done.extend(d);
+        left.extend(l);
+    }
+    (done, left)
 }
 
 /// The shared tables, computed in this order (a table may read the ones before it). NSG rule
@@ -718,12 +802,14 @@ pub const SHARED_TABLES: &[SharedTable] = &[
         kind: "microsoft.network/networksecuritygroups",
         package: "posture.lib.net",
         function: "analysis",
+        native: Some(native::nsg_analysis),
     },
     SharedTable {
         name: "vm_management_findings",
         kind: "microsoft.compute/virtualmachines",
         package: "posture.lib.net",
         function: "vm_management_findings",
+        native: None,
     },
 ];
 

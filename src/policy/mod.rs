@@ -5,5 +5,6 @@ pub mod catalog;
 pub mod engine;
 pub mod lint;
 pub mod metadata;
+pub mod native;
 pub mod rego_text;
 pub mod testing;

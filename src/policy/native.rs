@@ -1,0 +1,419 @@
+//! Native computation of the costliest shared table, `nsg_analysis`: the value of the
+//! bundled library's `data.posture.lib.net.analysis(nsg)` for one NSG, built in Rust.
+//!
+//! The library function normalises every rule and walks them in comprehensions; on the RVM
+//! that was about 120 microseconds per NSG (a quarter of all policy CPU on a generated
+//! estate), here it is a few. The Rego stays the definition: this is used only while the
+//! library packages it depends on are the bundled ones, the interpreter path (the
+//! reference) never uses it, and an NSG with a value this code does not reproduce (a port
+//! number of negative zero) returns `None`, so the library computes that one itself. A test compares both
+//! on thousands of generated NSGs, hostile shapes included, and the verdict-equality tests
+//! compare whole reports with the interpreter.
+//!
+//! Only Internet-facing inbound rules affect the analysis: every finding is about a rule
+//! that holds `from_internet`, and only such rules decide a port or shadow one. The library
+//! narrows the rules with a superset filter (`_maybe_internet`); this keeps exactly the
+//! rules for which `from_internet` holds, which gives the same result.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use regorus::Value;
+
+/// The packages whose functions the native table reproduces. A user module in one of them
+/// (or in a package that contains one of them) could change the definition, so the table
+/// is then computed by the library.
+pub const DEPENDS_ON: &[&str] = &["posture.lib.net", "posture.lib.ports", "posture.lib.util"];
+
+/// Whether a module of package `package` can add to or replace one of [`DEPENDS_ON`].
+pub fn overlaps(package: &str) -> bool {
+    DEPENDS_ON.iter().any(|dep| {
+        let (short, long) = if package.len() <= dep.len() {
+            (package, *dep)
+        } else {
+            (*dep, package)
+        };
+        long == short
+            || (long.starts_with(short) && long.as_bytes().get(short.len()) == Some(&b'.'))
+    })
+}
+
+/// Object keys, built once: a lookup with a fresh `Value` key would allocate.
+pub struct Keys {
+    properties: Value,
+    name: Value,
+    security_rules: Value,
+    default_rules: Value,
+    priority: Value,
+    direction: Value,
+    access: Value,
+    protocol: Value,
+    source: Value,
+    source_list: Value,
+    sources: Value,
+    port: Value,
+    port_ranges: Value,
+    default: Value,
+    rule: Value,
+    ports: Value,
+    exposures: Value,
+    management: Value,
+    other: Value,
+}
+
+impl Default for Keys {
+    fn default() -> Self {
+        Self {
+            properties: Value::from("properties"),
+            name: Value::from("name"),
+            security_rules: Value::from("securityRules"),
+            default_rules: Value::from("defaultSecurityRules"),
+            priority: Value::from("priority"),
+            direction: Value::from("direction"),
+            access: Value::from("access"),
+            protocol: Value::from("protocol"),
+            source: Value::from("sourceAddressPrefix"),
+            source_list: Value::from("sourceAddressPrefixes"),
+            sources: Value::from("sources"),
+            port: Value::from("destinationPortRange"),
+            port_ranges: Value::from("destinationPortRanges"),
+            default: Value::from("default"),
+            rule: Value::from("rule"),
+            ports: Value::from("ports"),
+            exposures: Value::from("exposures"),
+            management: Value::from("management"),
+            other: Value::from("other"),
+        }
+    }
+}
+
+/// The library's `default_priority`.
+const DEFAULT_PRIORITY: u64 = 4096;
+/// `ports.management`, by number.
+const MANAGEMENT_PORTS: [u64; 4] = [22, 3389, 5985, 5986];
+/// `net.expected`: web and management ports, excluded from the all-ports check.
+const EXPECTED: [(i64, i64); 6] = [
+    (22, 22),
+    (80, 80),
+    (443, 443),
+    (3389, 3389),
+    (5985, 5985),
+    (5986, 5986),
+];
+const ALL_PORTS: u64 = 65535;
+
+/// One normalised rule: its value as the library builds it, and the fields the analysis
+/// reads.
+struct Rule {
+    value: Value,
+    priority: Value,
+    access: String,
+    protocol: String,
+    ports: Vec<(i64, i64)>,
+}
+
+impl Rule {
+    fn covers_protocol(&self, proto: &str) -> bool {
+        self.protocol == "*" || self.protocol == proto
+    }
+
+    fn decides(&self) -> bool {
+        self.access == "allow" || self.access == "deny"
+    }
+}
+
+/// `data.posture.lib.net.analysis(nsg)`, or `None` when the NSG holds a value this code
+/// does not reproduce (the caller then asks the library).
+pub fn nsg_analysis(nsg: &Value, k: &Keys) -> Option<Value> {
+    let props = props(nsg, k);
+    let mut rules: BTreeMap<Value, Rule> = BTreeMap::new();
+    for (field, is_default) in [(&k.security_rules, false), (&k.default_rules, true)] {
+        let list = match object_get(props, field) {
+            Some(v) => list(v),
+            None => Vec::new(),
+        };
+        for r in list {
+            if !matches!(r, Value::Object(_)) {
+                continue;
+            }
+            if let Some(rule) = normalise(r, is_default, k)? {
+                rules.entry(rule.value.clone()).or_insert(rule);
+            }
+        }
+    }
+    let rules: Vec<&Rule> = rules.values().collect();
+
+    // management: each management port's deciding rule, when it allows; grouped by rule.
+    let mut opened: BTreeMap<&Value, Vec<u64>> = BTreeMap::new();
+    for port in MANAGEMENT_PORTS {
+        if let Some(r) = open_rule(&rules, "tcp", port as i64) {
+            opened.entry(&r.value).or_default().push(port);
+        }
+    }
+    let mut management = BTreeSet::new();
+    for (rule, mut ports) in opened {
+        ports.sort_unstable();
+        let ports: Vec<Value> = ports.into_iter().map(Value::from).collect();
+        let mut f = BTreeMap::new();
+        f.insert(k.rule.clone(), rule.clone());
+        f.insert(k.ports.clone(), Value::from(ports));
+        management.insert(Value::from(f));
+    }
+
+    // other: per allowing rule, the lowest port per protocol it is first to let in.
+    let mut other = BTreeSet::new();
+    for rule in &rules {
+        if rule.access != "allow" {
+            continue;
+        }
+        let mut exposures = BTreeSet::new();
+        for proto in ["tcp", "udp"] {
+            if !rule.covers_protocol(proto) {
+                continue;
+            }
+            let mut holes: Vec<(i64, i64)> = EXPECTED.to_vec();
+            for x in &rules {
+                if x.priority < rule.priority && x.decides() && x.covers_protocol(proto) {
+                    holes.extend_from_slice(&x.ports);
+                }
+            }
+            if let Some(p) = first_outside(&rule.ports, &holes) {
+                exposures.insert(format!("{p}/{proto}"));
+            }
+        }
+        if !exposures.is_empty() {
+            let exposures: Vec<Value> = exposures.iter().map(|e| Value::from(e.as_str())).collect();
+            let mut f = BTreeMap::new();
+            f.insert(k.rule.clone(), rule.value.clone());
+            f.insert(k.exposures.clone(), Value::from(exposures));
+            other.insert(Value::from(f));
+        }
+    }
+
+    let mut out = BTreeMap::new();
+    out.insert(k.management.clone(), Value::from(management));
+    out.insert(k.other.clone(), Value::from(other));
+    Some(Value::from(out))
+}
+
+/// `open_rule(rs, proto, port)`: the first rule (lowest priority number) deciding Internet
+/// traffic to the port, when it allows; an Allow wins a priority tie.
+fn open_rule<'a>(rules: &[&'a Rule], proto: &str, port: i64) -> Option<&'a Rule> {
+    let matching: Vec<&Rule> = rules
+        .iter()
+        .copied()
+        .filter(|r| r.decides() && r.covers_protocol(proto) && covers(&r.ports, port))
+        .collect();
+    let top = matching.iter().map(|r| &r.priority).min()?;
+    matching
+        .into_iter()
+        .filter(|r| &r.priority == top && r.access == "allow")
+        .min_by(|a, b| a.value.cmp(&b.value))
+}
+
+fn covers(ranges: &[(i64, i64)], port: i64) -> bool {
+    ranges.iter().any(|&(lo, hi)| lo <= port && port <= hi)
+}
+
+/// `ports.first_outside(rs, holes)`: the lowest port in `ranges` and in none of `holes`.
+fn first_outside(ranges: &[(i64, i64)], holes: &[(i64, i64)]) -> Option<i64> {
+    ranges
+        .iter()
+        .map(|r| r.0)
+        .chain(holes.iter().map(|h| h.1 + 1))
+        .filter(|&p| covers(ranges, p) && !covers(holes, p))
+        .min()
+}
+
+/// `net.normalise(r, is_default)`, kept only when `from_internet` holds for it:
+/// `Some(None)` for a rule that does not face the Internet, `None` for a value this code
+/// does not reproduce.
+fn normalise(r: &Value, is_default: bool, k: &Keys) -> Option<Option<Rule>> {
+    let p = props(r, k);
+    let direction = lc(object_get(p, &k.direction));
+    let mut sources = BTreeSet::new();
+    for field in [&k.source, &k.source_list] {
+        let Some(v) = object_get(p, field) else {
+            continue;
+        };
+        for item in list(v) {
+            if let Value::String(s) = item {
+                for piece in s.split(',') {
+                    let s = lc_str(piece);
+                    if !s.is_empty() {
+                        sources.insert(s);
+                    }
+                }
+            }
+        }
+    }
+    let internet = sources
+        .iter()
+        .any(|s| matches!(s.as_str(), "*" | "internet" | "any") || s.ends_with("/0"));
+    if direction != "inbound" || !internet {
+        return Some(None);
+    }
+
+    let mut ports: BTreeMap<(i64, i64), Value> = BTreeMap::new();
+    for field in [&k.port, &k.port_ranges] {
+        let Some(v) = object_get(p, field) else {
+            continue;
+        };
+        for item in list(v) {
+            match item {
+                Value::String(s) => {
+                    for piece in s.split(',') {
+                        if let Some((lo, hi)) = parse_port_text(piece) {
+                            ports.entry((lo as i64, hi as i64)).or_insert_with(|| {
+                                Value::from(vec![Value::from(lo), Value::from(hi)])
+                            });
+                        }
+                    }
+                }
+                Value::Number(_) => {
+                    if let Some(n) = port_number(item)? {
+                        ports
+                            .entry((n, n))
+                            .or_insert_with(|| Value::from(vec![item.clone(), item.clone()]));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    let priority = match object_get(p, &k.priority).and_then(int) {
+        Some(v) => v,
+        None => Value::from(DEFAULT_PRIORITY),
+    };
+    let access = lc(object_get(p, &k.access));
+    let protocol = match lc(object_get(p, &k.protocol)).as_str() {
+        "" | "*" | "any" => "*".to_string(),
+        other => other.to_string(),
+    };
+    let name = match (object_get(r, &k.name), object_get(r, &k.properties)) {
+        (Some(Value::String(s)), _) => Value::String(s.clone()),
+        (_, Some(inner @ Value::Object(_))) => match object_get(inner, &k.name) {
+            Some(Value::String(s)) => Value::String(s.clone()),
+            _ => Value::from("(unnamed rule)"),
+        },
+        _ => Value::from("(unnamed rule)"),
+    };
+
+    let mut value = BTreeMap::new();
+    value.insert(k.access.clone(), Value::from(access.as_str()));
+    value.insert(k.default.clone(), Value::from(is_default));
+    value.insert(k.direction.clone(), Value::from(direction.as_str()));
+    value.insert(k.name.clone(), name);
+    value.insert(
+        k.ports.clone(),
+        Value::from(ports.values().cloned().collect::<BTreeSet<Value>>()),
+    );
+    value.insert(k.priority.clone(), priority.clone());
+    value.insert(k.protocol.clone(), Value::from(protocol.as_str()));
+    value.insert(
+        k.sources.clone(),
+        Value::from(
+            sources
+                .iter()
+                .map(|s| Value::from(s.as_str()))
+                .collect::<BTreeSet<Value>>(),
+        ),
+    );
+    Some(Some(Rule {
+        value: Value::from(value),
+        priority,
+        access,
+        protocol,
+        ports: ports.into_keys().collect(),
+    }))
+}
+
+/// `ports.parse(s)` of a number: `Some(Some(n))` for a whole number 0-65535 (a float
+/// such as 22.0 included: it prints and compares as 22), `Some(None)` for one the library
+/// ignores, `None` for negative zero (which the library would print as "-0").
+fn port_number(v: &Value) -> Option<Option<i64>> {
+    let Value::Number(n) = v else {
+        return Some(None);
+    };
+    match n.as_i64() {
+        Some(i) if n.format_decimal() != i.to_string() => None,
+        Some(i) => Some((0..=ALL_PORTS as i64).contains(&i).then_some(i)),
+        None => Some(None),
+    }
+}
+
+/// `ports.parse(s)` of a string: "*"/"any", a port, or a "from-to" range.
+fn parse_port_text(s: &str) -> Option<(u64, u64)> {
+    if matches!(lc_str(s).as_str(), "*" | "any") {
+        return Some((0, ALL_PORTS));
+    }
+    if let Some(n) = int_text(s) {
+        return (n <= ALL_PORTS).then_some((n, n));
+    }
+    let bounds: Vec<&str> = s.trim().split('-').collect();
+    if let [a, b] = bounds.as_slice() {
+        let (a, b) = (int_text(a)?, int_text(b)?);
+        if a <= ALL_PORTS && b <= ALL_PORTS {
+            return Some((a.min(b), a.max(b)));
+        }
+    }
+    None
+}
+
+/// `util.int(v)` of a string: one to nine digits, surrounding white space allowed.
+fn int_text(s: &str) -> Option<u64> {
+    let t = s.trim();
+    if t.is_empty() || t.len() > 9 || !t.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    t.parse().ok()
+}
+
+/// `util.int(v)`: a number as it is, a digit string as its number.
+fn int(v: &Value) -> Option<Value> {
+    match v {
+        Value::Number(_) => Some(v.clone()),
+        Value::String(s) => int_text(s).map(Value::from),
+        _ => None,
+    }
+}
+
+/// `util.props(x)`: `x.properties` when that is an object, else `x`.
+fn props<'a>(x: &'a Value, k: &Keys) -> &'a Value {
+    match object_get(x, &k.properties) {
+        Some(p @ Value::Object(_)) => p,
+        _ => x,
+    }
+}
+
+fn object_get<'a>(x: &'a Value, key: &Value) -> Option<&'a Value> {
+    match x {
+        Value::Object(o) => o.get(key),
+        _ => None,
+    }
+}
+
+/// `util.list(v)`: an array's items, a set's in order, nothing for null, else `[v]`.
+fn list(v: &Value) -> Vec<&Value> {
+    match v {
+        Value::Array(a) => a.iter().collect(),
+        Value::Set(s) => s.iter().collect(),
+        Value::Null => Vec::new(),
+        other => vec![other],
+    }
+}
+
+/// `util.lc(v)`: a string trimmed and lower-cased, "" for anything else.
+fn lc(v: Option<&Value>) -> String {
+    match v {
+        Some(Value::String(s)) => lc_str(s),
+        _ => String::new(),
+    }
+}
+
+fn lc_str(s: &str) -> String {
+    s.trim().to_lowercase()
+}
+
+#[cfg(test)]
+mod tests;
