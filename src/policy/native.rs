@@ -415,5 +415,64 @@ fn lc_str(s: &str) -> String {
     s.trim().to_lowercase()
 }
 
+/// The library's own `analysis` of each NSG, from the interpreter (the reference), for the
+/// tests and the `nsg_analysis` fuzz target; `Value::Undefined` where it has none.
+pub fn library_analysis(nsgs: &[Value]) -> Result<Vec<Value>, String> {
+    thread_local! {
+        static LIBRARY: std::cell::RefCell<Option<regorus::Engine>> =
+            const { std::cell::RefCell::new(None) };
+    }
+    let mut engine = LIBRARY.with(|cell| -> Result<regorus::Engine, String> {
+        let mut cached = cell.borrow_mut();
+        if let Some(engine) = cached.as_ref() {
+            return Ok(engine.clone());
+        }
+        let mut engine = regorus::Engine::new();
+        for lib in ["lib/util.rego", "lib/ports.rego", "lib/net.rego"] {
+            let text = crate::assets::policy_file(lib).ok_or(format!("{lib} is not bundled"))?;
+            engine
+                .add_policy(lib.to_string(), text.to_string())
+                .map_err(|e| format!("{lib}: {e}"))?;
+        }
+        engine
+            .add_policy(
+                "rows.rego".into(),
+                "package t\n\nrows := {i: data.posture.lib.net.analysis(n) | some i, n in input}\n"
+                    .into(),
+            )
+            .map_err(|e| e.to_string())?;
+        *cached = Some(engine.clone());
+        Ok(engine)
+    })?;
+    engine.set_input(Value::from(nsgs.to_vec()));
+    let rows = engine
+        .eval_rule("data.t.rows".into())
+        .map_err(|e| e.to_string())?;
+    Ok((0..nsgs.len())
+        .map(|i| rows[Value::from(i as u64)].clone())
+        .collect())
+}
+
+/// For the `nsg_analysis` fuzz target: when `json` is a value the native table computes,
+/// the native value and the library's must be equal and print the same; `Err` says how
+/// they differ.
+pub fn check_against_library(json: &str) -> Result<(), String> {
+    let Ok(nsg) = Value::from_json_str(json) else {
+        return Ok(());
+    };
+    let Some(native) = nsg_analysis(&nsg, &Keys::default()) else {
+        return Ok(());
+    };
+    let library = library_analysis(std::slice::from_ref(&nsg))
+        .map_err(|e| format!("the library failed where the native table did not: {e}"))?
+        .pop()
+        .unwrap_or(Value::Undefined);
+    let (a, b) = (native.to_json_str().ok(), library.to_json_str().ok());
+    if native != library || a != b {
+        return Err(format!("native {a:?}, library {b:?}"));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests;

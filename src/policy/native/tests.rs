@@ -208,29 +208,8 @@ fn nsg(rng: &mut Rng, i: usize) -> Json {
     }
 }
 
-/// The library's own answer for every NSG, from the interpreter (the reference).
 fn library(nsgs: &[Value]) -> Vec<Value> {
-    let mut engine = regorus::Engine::new();
-    for lib in ["lib/util.rego", "lib/ports.rego", "lib/net.rego"] {
-        let text = crate::assets::policy_file(lib).unwrap_or_default();
-        engine
-            .add_policy(lib.to_string(), text.to_string())
-            .unwrap_or_else(|e| panic!("{lib}: {e}"));
-    }
-    engine
-        .add_policy(
-            "t.rego".into(),
-            "package t\n\nrows := {i: data.posture.lib.net.analysis(n) | some i, n in input}\n"
-                .into(),
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
-    engine.set_input(Value::from(nsgs.to_vec()));
-    let rows = engine
-        .eval_rule("data.t.rows".into())
-        .unwrap_or_else(|e| panic!("{e}"));
-    (0..nsgs.len())
-        .map(|i| rows[Value::from(i as u64)].clone())
-        .collect()
+    library_analysis(nsgs).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn to_value(j: &Json) -> Value {
