@@ -189,9 +189,10 @@ _outcomes contains [r.id, rule.id, res] if {
 	agent.has_agent(r)
 	family := agent.family(r)
 	section_gaps := _section_gaps(r)
+	names := _service_names(r)
 	some rule in _rules
 	rule.os == family
-	res := _check(r, rule, section_gaps)
+	res := _check(r, rule, section_gaps, names)
 	res.state != "pass"
 }
 
@@ -217,18 +218,20 @@ _no_rules("") := "the snapshot does not report its OS family (host.os.family), s
 _no_rules(family) := sprintf("no baseline rules for OS family %q (rules exist for linux and windows)", [family]) if family != ""
 
 # ---------------------------------------------------------------------------------------
-# Evaluation: _check(r, rule, section_gaps) is {"state": "pass"} or {"state": "fail"|"unknown", "msg": ...}.
+# Evaluation: _check(r, rule, section_gaps, names) is {"state": "pass"} or {"state": "fail"|"unknown", "msg": ...}.
 # A rule fails when a value it reads fails; otherwise it is unknown when a value it needs
 # is missing; otherwise it passes.
 
-_check(r, rule, section_gaps) := {"state": "unknown", "msg": why} if {
-	why := section_gaps[_section_name(rule)]
+_check(r, rule, section_gaps, names) := {"state": "unknown", "msg": why} if {
+	why := section_gaps[_rule_sections[rule.id]]
 } else := _check_settings(r, rule) if {
 	rule.kind == "settings"
 } else := _check_file(r, rule) if {
 	rule.kind == "file"
-} else := _check_packages(r, rule) if {
+} else := _check_packages(r, rule, names) if {
 	rule.kind == "packages"
+} else := _check_registry(r, rule) if {
+	rule.kind == "registry"
 } else := {"state": "fail", "msg": concat("; ", problems)} if {
 	problems := _problems(r, rule)
 	count(problems) > 0
@@ -238,7 +241,7 @@ _check(r, rule, section_gaps) := {"state": "unknown", "msg": why} if {
 } else := {"state": "pass"}
 
 # _verdict(problems, gaps) is the outcome of a rule whose problems and gaps (sorted message
-# lists) were found together: the three kinds that most rules have read their section once
+# lists) were found together: the four kinds that most rules have read their section once
 # for both, where the generic path below looks every value up again for the gaps.
 _verdict(problems, gaps) := {"state": "fail", "msg": concat("; ", problems)} if {
 	count(problems) > 0
@@ -262,6 +265,9 @@ _section_gaps(r) := {name: why |
 }
 
 _section_names := {name | some rule in _rules; name := _section_name(rule)}
+
+# Each rule's section by rule id, once per evaluation rather than once per machine and rule.
+_rule_sections := {rule.id: name | some rule in _rules; name := _section_name(rule)}
 
 _baseline(r, name) := agent.section(r, ["baseline", name])
 
@@ -290,8 +296,6 @@ _problems(r, rule) := sort([m | some m in _problem_accounts(r, rule)]) if {
 	rule.kind == "module"
 } else := sort([m | some m in _problem_flags(r, rule)]) if {
 	rule.kind == "flags"
-} else := sort([m | some m in _problem_registry(r, rule)]) if {
-	rule.kind == "registry"
 }
 
 _gaps(r, rule) := sort([m | some m in _gap_accounts(r, rule)]) if {
@@ -300,29 +304,37 @@ _gaps(r, rule) := sort([m | some m in _gap_accounts(r, rule)]) if {
 	rule.kind == "module"
 } else := sort([m | some m in _gap_flags(r, rule)]) if {
 	rule.kind == "flags"
-} else := sort([m | some m in _gap_registry(r, rule)]) if {
-	rule.kind == "registry"
 }
 
 # --- file: mode, owner and group of a file.
 
-# The rule's entry (the first with its path) is looked up once for problems and gaps.
+# The rule's entry (the first with its path) is looked up once for problems and gaps, and
+# its mode parsed once (agent.octal is a regex match and a sum over the digits).
 _check_file(r, rule) := _verdict(problems, gaps) if {
 	found := [e |
 		some e in agent.entries(_baseline(r, "files"), "entries")
 		is_object(e)
 		e.path == rule.path
 	]
-	present := [e | some e in array.slice(found, 0, 1); not util.is_false(e.exists)]
-	problems := sort([m | some e in present; some m in _file_problems(e, rule)])
+	present := [[e, _mode(e)] | some e in array.slice(found, 0, 1); not util.is_false(e.exists)]
+	problems := sort([m | some [e, mode] in present; some m in _file_problems(e, mode, rule)])
 	gaps := _file_gaps(found, present, rule)
 }
 
-_file_problems(e, rule) := {m | m := _file_mode_problem(e, rule)} | {m | m := _file_owner_problem(e, rule)} | {m | m := _file_group_problem(e, rule)}
+# _mode(e) is the entry's mode as a number, null when it is no octal mode.
+_mode(e) := m if {
+	m := agent.octal(e.mode)
+} else := null
 
-_file_mode_problem(e, rule) := sprintf("%s has mode %v, expected %s or stricter", [rule.path, e.mode, rule.mode]) if {
-	agent.octal(e.mode)
-	not agent.mode_within(e.mode, rule.mode)
+# The catalogue's modes as numbers, parsed once per evaluation.
+_max_modes := {rule.id: agent.octal(rule.mode) | some rule in _rules; rule.kind == "file"}
+
+_file_problems(e, mode, rule) := {m | m := _file_mode_problem(e, mode, rule)} | {m | m := _file_owner_problem(e, rule)} | {m | m := _file_group_problem(e, rule)}
+
+# As agent.mode_within(e.mode, rule.mode), with both modes already parsed.
+_file_mode_problem(e, mode, rule) := sprintf("%s has mode %v, expected %s or stricter", [rule.path, e.mode, rule.mode]) if {
+	mode != null
+	not bits.and(mode, _max_modes[rule.id]) == mode
 }
 
 _file_owner_problem(e, rule) := sprintf("%s is owned by %s, expected %s", [rule.path, e.owner, rule.owner]) if {
@@ -340,8 +352,8 @@ _file_group_problem(e, rule) := sprintf("%s has group %s, expected %s", [rule.pa
 _file_gaps(found, present, rule) := [sprintf("%s not reported", [rule.path])] if {
 	count(found) == 0
 } else := [sprintf("mode of %s not reported", [rule.path])] if {
-	some e in present
-	not agent.octal(e.mode)
+	some pair in present
+	pair[1] == null
 } else := []
 
 # --- accounts: a list of account names that may hold only the allowed names.
@@ -376,6 +388,9 @@ _expected(rule) := agent.param(rule.param, rule.value) if rule.param
 
 else := rule.value
 
+# The expected value of each settings rule (parameters applied), once per evaluation.
+_wants := {rule.id: _expected(rule) | some rule in _rules; rule.kind == "settings"}
+
 _label(rule, key) := rule.label if rule.label
 
 else := key
@@ -384,7 +399,7 @@ else := key
 # (or false) is a gap.
 _check_settings(r, rule) := _verdict(problems, gaps) if {
 	values := _values_or_null(r, rule)
-	want := _expected(rule)
+	want := _wants[rule.id]
 	found := {key: v | some key in rule.keys; v := _setting(values, rule, key)}
 	problems := sort({sprintf("%s is %v, expected %s", [_label(rule, key), v, _describe(rule.op, want)]) |
 		some key, v in found
@@ -397,11 +412,12 @@ _check_settings(r, rule) := _verdict(problems, gaps) if {
 
 _unit(name) := regex.replace(util.lc(name), `[.](service|socket|path|timer)$`, "")
 
-_check_packages(r, rule) := _verdict(problems, gaps) if {
+# names is _service_names(r).
+_check_packages(r, rule, names) := _verdict(problems, gaps) if {
 	services := _baseline(r, "services")
 	problems := sort(array.concat(
-		[m | some m in _problem_packages(services, rule)],
-		[m | some m in _problem_services(services, rule)],
+		[m | some m in _problem_packages(services, names, rule)],
+		[m | some m in _problem_services(services, names, rule)],
 	))
 	gaps := sort(array.concat(
 		[m | some m in _gap_packages(services, rule)],
@@ -409,18 +425,27 @@ _check_packages(r, rule) := _verdict(problems, gaps) if {
 	))
 }
 
-_problem_packages(services, rule) := {sprintf("installed: %s", [concat(", ", found)])} if {
-	installed := services.packages
-	is_array(installed)
-	found := sort({p | some p in installed; util.lc(p) in rule.packages})
+# _service_names(r) is the machine's installed packages as [name, lower-cased name] and its
+# enabled services as [name, unit name], computed once per machine rather than once per
+# rule (_unit is a regex replace).
+_service_names(r) := {
+	"installed": [[p, util.lc(p)] | ps := _baseline(r, "services").packages; is_array(ps); some p in ps],
+	"enabled": [[s, _unit(s)] | es := _baseline(r, "services").enabled; is_array(es); some s in es],
+}
+
+# The unit names of each packages rule's services, once per evaluation.
+_wanted_units := {rule.id: {_unit(s) | some s in rule.services} | some rule in _rules; rule.kind == "packages"}
+
+_problem_packages(services, names, rule) := {sprintf("installed: %s", [concat(", ", found)])} if {
+	is_array(services.packages)
+	found := sort({p | some [p, name] in names.installed; name in rule.packages})
 	count(found) > 0
 }
 
-_problem_services(services, rule) := {sprintf("enabled: %s", [concat(", ", found)])} if {
-	enabled := services.enabled
-	is_array(enabled)
-	wanted := {_unit(s) | some s in rule.services}
-	found := sort({s | some s in enabled; _unit(s) in wanted})
+_problem_services(services, names, rule) := {sprintf("enabled: %s", [concat(", ", found)])} if {
+	is_array(services.enabled)
+	wanted := _wanted_units[rule.id]
+	found := sort({s | some [s, unit] in names.enabled; unit in wanted})
 	count(found) > 0
 }
 
@@ -479,21 +504,20 @@ _flags_pass(r, rule) if {
 # --- registry: alternatives, of which one must pass. Each alternative is a registry value
 # or a field of the endpoint protection products.
 
-_problem_registry(r, rule) := _registry_outcomes(r, rule, "fail") if not _registry_pass(r, rule)
-
-_gap_registry(r, rule) := _registry_outcomes(r, rule, "unknown") if not _registry_pass(r, rule)
-
-_registry_outcomes(r, rule, state) := {res.msg |
+# Every alternative is evaluated once per machine and rule: its outcome decides pass, fail
+# and unknown together.
+_check_registry(r, rule) := _registry_verdict({res |
 	some alt in rule.any
 	some res in _alternative(r, alt)
-	res.state == state
-}
+})
 
-_registry_pass(r, rule) if {
-	some alt in rule.any
-	some res in _alternative(r, alt)
+_registry_verdict(outcomes) := {"state": "pass"} if {
+	some res in outcomes
 	res.state == "pass"
-}
+} else := _verdict(
+	sort({res.msg | some res in outcomes; res.state == "fail"}),
+	sort({res.msg | some res in outcomes; res.state == "unknown"}),
+)
 
 _alt_name(alt) := sprintf(`%s\%s`, [alt.path, alt.name])
 
