@@ -220,6 +220,14 @@ impl PolicyEngine {
             .modules
             .iter()
             .any(|m| m.origin == PolicySource::User && native::overlaps(&m.package));
+        let mut cx = native.then(|| native::Context {
+            keys: native::Keys::default(),
+            resources: native::Index::new(
+                resources.iter().map(|r| r.key.as_str()).collect(),
+                values,
+            ),
+            nsg_analysis: None,
+        });
         for table in SHARED_TABLES {
             let provided = catalog.modules.iter().enumerate().any(|(i, m)| {
                 m.kind == ModuleKind::Library
@@ -244,9 +252,12 @@ impl PolicyEngine {
             if !provided || !wanted || members.is_empty() {
                 continue;
             }
-            let Some(t) = self.table(table, &members, resources, values, opts, native) else {
+            let Some(t) = self.table(table, &members, resources, values, opts, cx.as_ref()) else {
                 continue;
             };
+            if let Some(cx) = cx.as_mut().filter(|_| table.name == "nsg_analysis") {
+                cx.nsg_analysis = Some(t.clone());
+            }
             // Given to the engine at once: a later table may read an earlier one.
             let mut shared = BTreeMap::new();
             shared.insert(regorus::Value::from(table.name), t);
@@ -263,7 +274,8 @@ impl PolicyEngine {
     }
 
     /// One table: the function applied to every member, the members split across threads.
-    /// With `native`, the members it computes are not given to the library.
+    /// With a native context, the members the table's native function computes are not
+    /// given to the library.
     fn table(
         &self,
         table: &SharedTable,
@@ -271,12 +283,12 @@ impl PolicyEngine {
         resources: &[Resource],
         values: &[regorus::Value],
         opts: &EvalOptions,
-        native: bool,
+        native: Option<&native::Context>,
     ) -> Option<regorus::Value> {
         let mut rows = Vec::with_capacity(members.len());
         let mut rest = members.to_vec();
-        if let (true, Some(f)) = (native, table.native) {
-            let (done, left) = native_rows(f, members, values, opts.jobs);
+        if let (Some(cx), Some(f)) = (native, table.native) {
+            let (done, left) = native_rows(f, cx, members, values, opts.jobs);
             rows = done;
             rest = left;
         }
@@ -746,12 +758,13 @@ pub struct SharedTable {
 type Rows = Vec<(usize, regorus::Value)>;
 
 /// A shared table's function computed natively (see [`native`]).
-pub type NativeRow = fn(&regorus::Value, &native::Keys) -> Option<regorus::Value>;
+pub type NativeRow = fn(&regorus::Value, &native::Context) -> Option<regorus::Value>;
 
 /// Rows of a native table for `members`, split across `jobs` threads, and the members it
 /// left to the library.
 fn native_rows(
     f: NativeRow,
+    cx: &native::Context,
     members: &[usize],
     values: &[regorus::Value],
     jobs: usize,
@@ -762,11 +775,10 @@ fn native_rows(
             .chunks(chunk)
             .map(|part| {
                 scope.spawn(move || {
-                    let keys = native::Keys::default();
                     let mut done = Vec::with_capacity(part.len());
                     let mut left = Vec::new();
                     for &i in part {
-                        match values.get(i).and_then(|v| f(v, &keys)) {
+                        match values.get(i).and_then(|v| f(v, cx)) {
                             Some(row) => done.push((i, row)),
                             None => left.push(i),
                         }
@@ -796,20 +808,21 @@ fn native_rows(
 /// `analysis` normalises an NSG's Internet-facing rules once and answers both the
 /// management-port and the all-ports questions. Two VM policies need the management-port
 /// findings on each VM's network path (NIC -> subnet -> NSG joins).
+/// Both are computed in Rust (`native`) while the network library is the bundled one.
 pub const SHARED_TABLES: &[SharedTable] = &[
     SharedTable {
         name: "nsg_analysis",
         kind: "microsoft.network/networksecuritygroups",
         package: "posture.lib.net",
         function: "analysis",
-        native: Some(native::nsg_analysis),
+        native: Some(native::nsg_row),
     },
     SharedTable {
         name: "vm_management_findings",
         kind: "microsoft.compute/virtualmachines",
         package: "posture.lib.net",
         function: "vm_management_findings",
-        native: None,
+        native: Some(native::vm_management_findings),
     },
 ];
 

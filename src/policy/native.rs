@@ -1,21 +1,23 @@
-//! Native computation of the costliest shared table, `nsg_analysis`: the value of the
-//! bundled library's `data.posture.lib.net.analysis(nsg)` for one NSG, built in Rust.
+//! Native computation of the shared tables (see `engine::SHARED_TABLES`): the values of the
+//! bundled library's `data.posture.lib.net.analysis(nsg)` and `_vm_management_findings(vm)`,
+//! built in Rust.
 //!
-//! The library function normalises every rule and walks them in comprehensions; on the RVM
-//! that was about 120 microseconds per NSG (a quarter of all policy CPU on a generated
-//! estate), here it is a few. The Rego stays the definition: this is used only while the
-//! library packages it depends on are the bundled ones, the interpreter path (the
-//! reference) never uses it, and an NSG with a value this code does not reproduce (a port
-//! number of negative zero) returns `None`, so the library computes that one itself. A test compares both
-//! on thousands of generated NSGs, hostile shapes included, and the verdict-equality tests
+//! The library functions normalise every NSG rule and join VMs to NICs, subnets and NSGs in
+//! comprehensions; on the RVM that was about 120 microseconds per NSG and 30 per VM (a
+//! quarter of all policy CPU on a generated estate), here it is a few. The Rego stays the
+//! definition: this is used only while the library packages it depends on are the bundled
+//! ones, the interpreter path (the reference) never uses it, and a row this code does not
+//! reproduce (a port number of negative zero) returns `None`, so the library computes that
+//! one itself. Tests compare both on thousands of generated NSGs and VM estates, hostile
+//! shapes included, a fuzz target does the same for NSGs, and the verdict-equality tests
 //! compare whole reports with the interpreter.
 //!
-//! Only Internet-facing inbound rules affect the analysis: every finding is about a rule
-//! that holds `from_internet`, and only such rules decide a port or shadow one. The library
-//! narrows the rules with a superset filter (`_maybe_internet`); this keeps exactly the
-//! rules for which `from_internet` holds, which gives the same result.
+//! Only Internet-facing inbound rules affect an NSG's analysis: every finding is about a
+//! rule that holds `from_internet`, and only such rules decide a port or shadow one. The
+//! library narrows the rules with a superset filter (`_maybe_internet`); this keeps exactly
+//! the rules for which `from_internet` holds, which gives the same result.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use regorus::Value;
 
@@ -58,6 +60,15 @@ pub struct Keys {
     exposures: Value,
     management: Value,
     other: Value,
+    id: Value,
+    network_profile: Value,
+    network_interfaces: Value,
+    network_security_group: Value,
+    ip_configurations: Value,
+    subnet: Value,
+    subnets: Value,
+    nsg: Value,
+    via: Value,
 }
 
 impl Default for Keys {
@@ -82,7 +93,197 @@ impl Default for Keys {
             exposures: Value::from("exposures"),
             management: Value::from("management"),
             other: Value::from("other"),
+            id: Value::from("id"),
+            network_profile: Value::from("networkProfile"),
+            network_interfaces: Value::from("networkInterfaces"),
+            network_security_group: Value::from("networkSecurityGroup"),
+            ip_configurations: Value::from("ipConfigurations"),
+            subnet: Value::from("subnet"),
+            subnets: Value::from("subnets"),
+            nsg: Value::from("nsg"),
+            via: Value::from("via"),
         }
+    }
+}
+
+/// What a native table row may read besides its resource: the object keys, the estate
+/// (`data.posture.resources`) and the tables computed before it.
+pub struct Context<'a> {
+    /// Object keys.
+    pub keys: Keys,
+    /// `data.posture.resources`: lower-cased id -> resource.
+    pub resources: Index<'a>,
+    /// `data.posture.shared.nsg_analysis`, once computed.
+    pub nsg_analysis: Option<Value>,
+}
+
+/// Resources by lower-cased id. The loader gives them in id order, so a binary search over
+/// the ids needs nothing built; a map is built only if they are not sorted.
+pub enum Index<'a> {
+    /// Ids sorted and unique, parallel to the values.
+    Sorted(Vec<&'a str>, &'a [Value]),
+    /// Any other order.
+    Map(HashMap<&'a str, &'a Value>),
+}
+
+impl<'a> Index<'a> {
+    /// The index of `values` by `ids` (parallel).
+    pub fn new(ids: Vec<&'a str>, values: &'a [Value]) -> Self {
+        if ids.len() == values.len() && ids.windows(2).all(|w| matches!(w, [a, b] if a < b)) {
+            Self::Sorted(ids, values)
+        } else {
+            Self::Map(ids.into_iter().zip(values).collect())
+        }
+    }
+
+    fn get(&self, id: &str) -> Option<&'a Value> {
+        match self {
+            Self::Sorted(ids, values) => ids.binary_search(&id).ok().and_then(|i| values.get(i)),
+            Self::Map(m) => m.get(id).copied(),
+        }
+    }
+}
+
+/// The `nsg_analysis` table's row.
+pub fn nsg_row(nsg: &Value, cx: &Context) -> Option<Value> {
+    nsg_analysis(nsg, &cx.keys)
+}
+
+/// `data.posture.lib.net._vm_management_findings(vm)` (the `vm_management_findings` table's
+/// row): the NSGs on the VM's network path (its interfaces', and those of the subnets of
+/// their IP configurations) with the rules that open management ports, read from the
+/// `nsg_analysis` table; `None` without that table.
+pub fn vm_management_findings(vm: &Value, cx: &Context) -> Option<Value> {
+    let table = cx.nsg_analysis.as_ref()?;
+    let k = &cx.keys;
+    let resource = |id: &Value| match id {
+        Value::String(s) => cx.resources.get(&s.to_lowercase()),
+        _ => None,
+    };
+    let interfaces = object_get(props(vm, k), &k.network_profile)
+        .and_then(|p| object_get(p, &k.network_interfaces));
+    let nics: Vec<&Value> = match interfaces {
+        Some(v) => list(v)
+            .into_iter()
+            .filter_map(|r| resource(object_get(r, &k.id)?))
+            .collect(),
+        None => Vec::new(),
+    };
+
+    // vm_nsgs(vm), grouped: NSG id -> where it is attached ("via"), sorted.
+    let mut path: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for nic in nics {
+        let Some(name) = name_of(nic, k) else {
+            continue;
+        };
+        let nic_props = props(nic, k);
+        if let Some(id) = ref_id(object_get(nic_props, &k.network_security_group), k) {
+            path.entry(id)
+                .or_default()
+                .insert(format!("network interface {name}"));
+        }
+        let configs = object_get(nic_props, &k.ip_configurations).map_or_else(Vec::new, list);
+        for c in configs {
+            if !matches!(c, Value::Object(_)) {
+                continue;
+            }
+            let Some(subnet) = ref_id(object_get(props(c, k), &k.subnet), k) else {
+                continue;
+            };
+            let segment = subnet.rsplit('/').next().unwrap_or_default();
+            for id in subnet_nsgs(&subnet, cx) {
+                path.entry(id)
+                    .or_default()
+                    .insert(format!("subnet {segment} of network interface {name}"));
+            }
+        }
+    }
+
+    let mut findings = BTreeSet::new();
+    for (id, vias) in path {
+        let Some(nsg) = cx.resources.get(&id.to_lowercase()) else {
+            continue;
+        };
+        let Ok(found) = table[&Value::from(id.as_str())][&k.management].as_set() else {
+            continue;
+        };
+        let vias = Value::from(
+            vias.iter()
+                .map(|v| Value::from(v.as_str()))
+                .collect::<Vec<Value>>(),
+        );
+        for f in found.iter() {
+            let (rule, ports) = (&f[&k.rule], &f[&k.ports]);
+            if matches!(rule, Value::Undefined) || matches!(ports, Value::Undefined) {
+                continue;
+            }
+            let mut o = BTreeMap::new();
+            o.insert(k.nsg.clone(), nsg.clone());
+            o.insert(k.via.clone(), vias.clone());
+            o.insert(k.rule.clone(), rule.clone());
+            o.insert(k.ports.clone(), ports.clone());
+            findings.insert(Value::from(o));
+        }
+    }
+    Some(Value::from(findings))
+}
+
+/// `net.subnet_nsgs(subnet_id)`: the NSG ids of every representation of the subnet (its own
+/// resource, and its entry in the virtual network's `subnets`).
+fn subnet_nsgs(subnet_id: &str, cx: &Context) -> BTreeSet<String> {
+    let k = &cx.keys;
+    let lower = subnet_id.to_lowercase();
+    let mut entries: Vec<&Value> = Vec::new();
+    if let Some(s) = cx.resources.get(&lower) {
+        entries.push(s);
+    }
+    let parts: Vec<&str> = lower.split("/subnets/").collect();
+    if let [vnet_id, _] = parts.as_slice() {
+        let vnet = cx.resources.get(&vnet_id.to_lowercase());
+        if let Some(subnets) = vnet.and_then(|v| object_get(props(v, k), &k.subnets)) {
+            let last = lower.rsplit('/').next().unwrap_or_default();
+            for s in list(subnets) {
+                if same_subnet(s, &lower, last, k) {
+                    entries.push(s);
+                }
+            }
+        }
+    }
+    entries
+        .into_iter()
+        .filter_map(|s| ref_id(object_get(props(s, k), &k.network_security_group), k))
+        .collect()
+}
+
+/// `net.same_subnet(s, subnet_id)`, with the id already lower-cased and its last segment.
+fn same_subnet(s: &Value, lower_id: &str, last: &str, k: &Keys) -> bool {
+    let id = object_get(s, &k.id);
+    if id.is_some() && lc(id) == lower_id {
+        return true;
+    }
+    if matches!(id, Some(Value::String(_))) {
+        return false;
+    }
+    match object_get(s, &k.name) {
+        Some(name) => lc(Some(name)) == last,
+        None => false,
+    }
+}
+
+/// `util.ref_id(x)`: the lower-cased `id` of a reference, when it is a non-empty string.
+fn ref_id(x: Option<&Value>, k: &Keys) -> Option<String> {
+    match object_get(x?, &k.id) {
+        Some(Value::String(s)) if !s.is_empty() => Some(s.to_lowercase()),
+        _ => None,
+    }
+}
+
+/// `util.name_of(r)`: its `name`, else the last segment of its `id`.
+fn name_of(r: &Value, k: &Keys) -> Option<String> {
+    match (object_get(r, &k.name), object_get(r, &k.id)) {
+        (Some(Value::String(s)), _) => Some(s.to_string()),
+        (_, Some(Value::String(id))) => Some(id.rsplit('/').next().unwrap_or_default().to_string()),
+        _ => None,
     }
 }
 
@@ -230,6 +431,9 @@ fn first_outside(ranges: &[(i64, i64)], holes: &[(i64, i64)]) -> Option<i64> {
 fn normalise(r: &Value, is_default: bool, k: &Keys) -> Option<Option<Rule>> {
     let p = props(r, k);
     let direction = lc(object_get(p, &k.direction));
+    if direction != "inbound" {
+        return Some(None);
+    }
     let mut sources = BTreeSet::new();
     for field in [&k.source, &k.source_list] {
         let Some(v) = object_get(p, field) else {
@@ -249,7 +453,7 @@ fn normalise(r: &Value, is_default: bool, k: &Keys) -> Option<Option<Rule>> {
     let internet = sources
         .iter()
         .any(|s| matches!(s.as_str(), "*" | "internet" | "any") || s.ends_with("/0"));
-    if direction != "inbound" || !internet {
+    if !internet {
         return Some(None);
     }
 
@@ -412,7 +616,13 @@ fn lc(v: Option<&Value>) -> String {
 }
 
 fn lc_str(s: &str) -> String {
-    s.trim().to_lowercase()
+    let t = s.trim();
+    // Most values are ASCII, where the cheaper conversion gives the same string.
+    if t.is_ascii() {
+        t.to_ascii_lowercase()
+    } else {
+        t.to_lowercase()
+    }
 }
 
 /// The library's own `analysis` of each NSG, from the interpreter (the reference), for the

@@ -291,3 +291,221 @@ fn user_modules_in_the_library_packages_turn_the_native_table_off() {
         assert!(!overlaps(p), "{p}");
     }
 }
+
+const PREFIX: &str = "/subscriptions/S1/resourceGroups/rg1/providers/";
+
+/// A reference to `id`: as written, upper-cased, dangling, empty or not a reference.
+fn reference(rng: &mut Rng, id: &str) -> Json {
+    match rng.below(12) {
+        0 => json!({"id": id.to_uppercase()}),
+        1 => json!({"id": format!("{id}-missing")}),
+        2 => json!({"id": ""}),
+        3 => json!({"id": 7}),
+        4 => json!("not a reference"),
+        _ => json!({"id": id}),
+    }
+}
+
+/// A small estate of NSGs, virtual networks with inline subnets, standalone subnets, NICs
+/// and VMs joined by references of every shape `net.vm_nsgs` reads.
+fn estate(rng: &mut Rng) -> Vec<Json> {
+    let nsg_id = |i: u32| format!("{PREFIX}Microsoft.Network/networkSecurityGroups/nsg{i}");
+    let subnet_id =
+        |v: u32, s: u32| format!("{PREFIX}Microsoft.Network/virtualNetworks/vnet{v}/subnets/s{s}");
+    let mut out = Vec::new();
+    for i in 0..4 {
+        let mut n = nsg(rng, i as usize);
+        if rng.percent(70) {
+            // An NSG that certainly opens SSH (random rules rarely do), before random ones.
+            let ssh = json!({"name": "AllowSSH", "properties": {"priority": 100, "direction": "Inbound",
+                "access": "Allow", "protocol": "Tcp", "sourceAddressPrefix": "*", "destinationPortRange": "22"}});
+            n = json!({"properties": {"securityRules": [ssh, rule(rng), rule(rng)]}});
+        }
+        n["id"] = json!(nsg_id(i));
+        n["type"] = json!("Microsoft.Network/networkSecurityGroups");
+        out.push(n);
+    }
+    for v in 0..2 {
+        let subnets: Vec<Json> = (0..3)
+            .map(|s| {
+                let target = nsg_id(rng.below(5));
+                let props = json!({"networkSecurityGroup": reference(rng, &target)});
+                match rng.below(6) {
+                    0 => json!({"name": format!("S{s}"), "properties": props}),
+                    1 => json!({"name": 5, "properties": props}),
+                    2 => json!("subnet"),
+                    _ => {
+                        json!({"id": subnet_id(v, s), "name": format!("s{s}"), "properties": props})
+                    }
+                }
+            })
+            .collect();
+        out.push(json!({
+            "id": format!("{PREFIX}Microsoft.Network/virtualNetworks/vnet{v}"),
+            "type": "Microsoft.Network/virtualNetworks",
+            "name": format!("vnet{v}"),
+            "properties": {"subnets": subnets},
+        }));
+        if rng.percent(50) {
+            let s = rng.below(3);
+            let target = nsg_id(rng.below(4));
+            out.push(json!({
+                "id": subnet_id(v, s),
+                "type": "Microsoft.Network/virtualNetworks/subnets",
+                "properties": {"networkSecurityGroup": reference(rng, &target)},
+            }));
+        }
+    }
+    for n in 0..6 {
+        let id = format!("{PREFIX}Microsoft.Network/networkInterfaces/nic{n}");
+        let configs: Vec<Json> = (0..rng.below(3))
+            .map(|_| {
+                let (v, s) = (rng.below(2), rng.below(4));
+                let subnet = reference(rng, &subnet_id(v, s));
+                if rng.percent(20) {
+                    json!({"subnet": subnet})
+                } else {
+                    json!({"name": "ipconfig1", "properties": {"subnet": subnet}})
+                }
+            })
+            .collect();
+        let mut props = json!({"ipConfigurations": configs});
+        if rng.percent(40) {
+            let target = nsg_id(rng.below(4));
+            props["networkSecurityGroup"] = reference(rng, &target);
+        }
+        let mut nic =
+            json!({"id": id, "type": "Microsoft.Network/networkInterfaces", "properties": props});
+        if rng.percent(70) {
+            nic["name"] = json!(format!("nic{n}"));
+        }
+        out.push(nic);
+    }
+    for m in 0..8 {
+        let nics: Vec<Json> = (0..rng.below(3))
+            .map(|_| {
+                let n = rng.below(7);
+                reference(
+                    rng,
+                    &format!("{PREFIX}Microsoft.Network/networkInterfaces/nic{n}"),
+                )
+            })
+            .collect();
+        let profile = match rng.below(8) {
+            0 => json!({"networkInterfaces": nics.first().cloned().unwrap_or(json!(null))}),
+            1 => json!("none"),
+            _ => json!({"networkInterfaces": nics}),
+        };
+        let id = format!("{PREFIX}Microsoft.Compute/virtualMachines/vm{m}");
+        let vm = if rng.percent(15) {
+            json!({"id": id, "type": "Microsoft.Compute/virtualMachines", "networkProfile": profile})
+        } else {
+            json!({"id": id, "type": "Microsoft.Compute/virtualMachines", "properties": {"networkProfile": profile}})
+        };
+        out.push(vm);
+    }
+    out
+}
+
+#[test]
+fn native_vm_findings_equal_the_library_on_generated_estates() {
+    let k = Keys::default();
+    let (mut vms, mut with_findings, mut by_subnet) = (0, 0, 0);
+    for seed in 0..150 {
+        let mut rng = Rng::new(seed);
+        let mut by_key: BTreeMap<String, Value> = BTreeMap::new();
+        for r in estate(&mut rng) {
+            let key = r["id"].as_str().unwrap_or_default().to_lowercase();
+            by_key.insert(key, to_value(&r));
+        }
+        let ids: Vec<&str> = by_key.keys().map(String::as_str).collect();
+        let values: Vec<Value> = by_key.values().cloned().collect();
+        let mut cx = Context {
+            keys: Keys::default(),
+            resources: Index::new(ids, &values),
+            nsg_analysis: None,
+        };
+        let table: BTreeMap<Value, Value> = by_key
+            .iter()
+            .filter(|(key, _)| key.contains("/networksecuritygroups/"))
+            .filter_map(|(key, v)| Some((Value::from(key.as_str()), nsg_analysis(v, &k)?)))
+            .collect();
+        cx.nsg_analysis = Some(Value::from(table));
+        let machines: Vec<Value> = values
+            .iter()
+            .filter(|v| v["type"] == Value::from("Microsoft.Compute/virtualMachines"))
+            .cloned()
+            .collect();
+
+        // The library on its own: no shared tables, no index (it scans the resources).
+        let mut engine = regorus::Engine::new();
+        for lib in ["lib/util.rego", "lib/ports.rego", "lib/net.rego"] {
+            let text = crate::assets::policy_file(lib).unwrap_or_default();
+            engine
+                .add_policy(lib.to_string(), text.to_string())
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+        engine
+            .add_policy(
+                "t.rego".into(),
+                "package t\n\nrows := {i: data.posture.lib.net._vm_management_findings(vm) | some i, vm in input}\n".into(),
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+        let resources: BTreeMap<Value, Value> = by_key
+            .iter()
+            .map(|(key, v)| (Value::from(key.as_str()), v.clone()))
+            .collect();
+        let mut posture = BTreeMap::new();
+        posture.insert(Value::from("resources"), Value::from(resources));
+        let mut data = BTreeMap::new();
+        data.insert(Value::from("posture"), Value::from(posture));
+        engine
+            .add_data(Value::from(data))
+            .unwrap_or_else(|e| panic!("{e}"));
+        engine.set_input(Value::from(machines.clone()));
+        let rows = engine
+            .eval_rule("data.t.rows".into())
+            .unwrap_or_else(|e| panic!("{e}"));
+        for (i, vm) in machines.iter().enumerate() {
+            let want = &rows[Value::from(i as u64)];
+            let got = vm_management_findings(vm, &cx);
+            assert_eq!(got.as_ref(), Some(want), "seed {seed}, {}", vm["id"]);
+            vms += 1;
+            if let Ok(s) = want.as_set() {
+                with_findings += usize::from(!s.is_empty());
+                by_subnet += usize::from(
+                    s.iter()
+                        .any(|f| f["via"].to_json_str().is_ok_and(|v| v.contains("subnet "))),
+                );
+            }
+        }
+    }
+    // The generator must reach the joins, or the comparison proves little.
+    assert!(vms >= 1000, "{vms}");
+    assert!(
+        with_findings >= 150,
+        "only {with_findings} VMs with findings"
+    );
+    assert!(
+        by_subnet >= 60,
+        "only {by_subnet} VMs with findings through a subnet"
+    );
+}
+
+#[test]
+fn the_index_finds_resources_whether_or_not_ids_are_sorted() {
+    let values: Vec<Value> = (0..3).map(|i| Value::from(i as u64)).collect();
+    let sorted = Index::new(vec!["/a", "/b", "/c"], &values);
+    assert!(matches!(sorted, Index::Sorted(..)));
+    let unsorted = Index::new(vec!["/c", "/a", "/b"], &values);
+    assert!(matches!(unsorted, Index::Map(_)));
+    for (index, id, want) in [
+        (&sorted, "/b", 1u64),
+        (&unsorted, "/b", 2),
+        (&unsorted, "/c", 0),
+    ] {
+        assert_eq!(index.get(id), Some(&Value::from(want)));
+    }
+    assert_eq!(sorted.get("/d"), None);
+    assert_eq!(unsorted.get("/d"), None);
+}
