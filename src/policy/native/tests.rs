@@ -509,3 +509,15 @@ fn the_index_finds_resources_whether_or_not_ids_are_sorted() {
     assert_eq!(sorted.get("/d"), None);
     assert_eq!(unsorted.get("/d"), None);
 }
+
+#[test]
+fn the_fuzz_check_skips_non_objects_and_passes_library_equal_rows() {
+    // A resource is always an object; the library's object.get aborts on anything else.
+    for text in ["1", "[]", "\"nsg\"", "null", "not json"] {
+        assert_eq!(check_against_library(text), Ok(()), "{text}");
+    }
+    let nsg = json!({"properties": {"securityRules": [{"name": "ssh", "properties": {
+        "priority": 100, "direction": "Inbound", "access": "Allow", "protocol": "Tcp",
+        "sourceAddressPrefix": "*", "destinationPortRange": "22"}}]}});
+    assert_eq!(check_against_library(&nsg.to_string()), Ok(()));
+}
