@@ -625,6 +625,22 @@ fn lc_str(s: &str) -> String {
     }
 }
 
+/// An engine with the bundled network library and its imports, and `data.t.rows` defined
+/// as `rows` (a comprehension over `input`).
+fn library_engine(rows: &str) -> Result<regorus::Engine, String> {
+    let mut engine = regorus::Engine::new();
+    for lib in ["lib/util.rego", "lib/ports.rego", "lib/net.rego"] {
+        let text = crate::assets::policy_file(lib).ok_or(format!("{lib} is not bundled"))?;
+        engine
+            .add_policy(lib.to_string(), text.to_string())
+            .map_err(|e| format!("{lib}: {e}"))?;
+    }
+    engine
+        .add_policy("rows.rego".into(), format!("package t\n\nrows := {rows}\n"))
+        .map_err(|e| e.to_string())?;
+    Ok(engine)
+}
+
 /// The library's own `analysis` of each NSG, from the interpreter (the reference), for the
 /// tests and the `nsg_analysis` fuzz target; `Value::Undefined` where it has none.
 pub fn library_analysis(nsgs: &[Value]) -> Result<Vec<Value>, String> {
@@ -637,20 +653,7 @@ pub fn library_analysis(nsgs: &[Value]) -> Result<Vec<Value>, String> {
         if let Some(engine) = cached.as_ref() {
             return Ok(engine.clone());
         }
-        let mut engine = regorus::Engine::new();
-        for lib in ["lib/util.rego", "lib/ports.rego", "lib/net.rego"] {
-            let text = crate::assets::policy_file(lib).ok_or(format!("{lib} is not bundled"))?;
-            engine
-                .add_policy(lib.to_string(), text.to_string())
-                .map_err(|e| format!("{lib}: {e}"))?;
-        }
-        engine
-            .add_policy(
-                "rows.rego".into(),
-                "package t\n\nrows := {i: data.posture.lib.net.analysis(n) | some i, n in input}\n"
-                    .into(),
-            )
-            .map_err(|e| e.to_string())?;
+        let engine = library_engine("{i: data.posture.lib.net.analysis(n) | some i, n in input}")?;
         *cached = Some(engine.clone());
         Ok(engine)
     })?;

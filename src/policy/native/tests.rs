@@ -438,19 +438,10 @@ fn native_vm_findings_equal_the_library_on_generated_estates() {
             .collect();
 
         // The library on its own: no shared tables, no index (it scans the resources).
-        let mut engine = regorus::Engine::new();
-        for lib in ["lib/util.rego", "lib/ports.rego", "lib/net.rego"] {
-            let text = crate::assets::policy_file(lib).unwrap_or_default();
-            engine
-                .add_policy(lib.to_string(), text.to_string())
-                .unwrap_or_else(|e| panic!("{e}"));
-        }
-        engine
-            .add_policy(
-                "t.rego".into(),
-                "package t\n\nrows := {i: data.posture.lib.net._vm_management_findings(vm) | some i, vm in input}\n".into(),
-            )
-            .unwrap_or_else(|e| panic!("{e}"));
+        let mut engine = library_engine(
+            "{i: data.posture.lib.net._vm_management_findings(vm) | some i, vm in input}",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
         let resources: BTreeMap<Value, Value> = by_key
             .iter()
             .map(|(key, v)| (Value::from(key.as_str()), v.clone()))
