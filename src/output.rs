@@ -67,7 +67,7 @@ pub fn write_atomic_with(
         )
         .with_help("create the folder first"));
     }
-    let mut tmp = tempfile::Builder::new()
+    let tmp = tempfile::Builder::new()
         .prefix(".posture-")
         .suffix(".tmp")
         .tempfile_in(&dir)
@@ -78,7 +78,12 @@ pub fn write_atomic_with(
             )
         })?;
     let filled = {
-        let mut w = std::io::BufWriter::with_capacity(1 << 16, tmp.as_file_mut());
+        let file = Writeback {
+            file: tmp.as_file(),
+            written: 0,
+            started: 0,
+        };
+        let mut w = std::io::BufWriter::with_capacity(1 << 16, file);
         fill(&mut w).and_then(|()| w.flush())
     };
     filled
@@ -102,6 +107,53 @@ pub fn write_atomic_with(
         )
     })
 }
+
+/// The temp file, whose pages the kernel is asked to start writing to disk every
+/// [`WRITEBACK`] bytes: the fsync before the rename then waits for the last stretch only
+/// (a 175 MB report's fsync took 74 ms at the end of the run, all of it waiting).
+struct Writeback<'a> {
+    file: &'a std::fs::File,
+    written: u64,
+    /// Bytes whose writeback has been started.
+    started: u64,
+}
+
+/// See [`Writeback`].
+const WRITEBACK: u64 = 8 << 20;
+
+impl Write for Writeback<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.file.write(buf)?;
+        self.written += n as u64;
+        if self.written - self.started >= WRITEBACK {
+            start_writeback(self.file, self.started, self.written - self.started);
+            self.started = self.written;
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.flush()
+    }
+}
+
+/// Starts writing a range of the file to disk without waiting for it. Best effort: if the
+/// kernel refuses, the final fsync does all the work, as without this.
+#[cfg(target_os = "linux")]
+fn start_writeback(file: &std::fs::File, offset: u64, len: u64) {
+    use std::os::fd::AsRawFd;
+    let (Ok(offset), Ok(len)) = (i64::try_from(offset), i64::try_from(len)) else {
+        return;
+    };
+    // SAFETY: sync_file_range takes no pointers; the descriptor stays open while `file` is
+    // borrowed. Its result is ignored on purpose (see above).
+    unsafe {
+        libc::sync_file_range(file.as_raw_fd(), offset, len, libc::SYNC_FILE_RANGE_WRITE);
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn start_writeback(_: &std::fs::File, _: u64, _: u64) {}
 
 /// Runs `produce` on a second thread and writes what it writes to `out` on this one, so that
 /// rendering a large report and copying it into the file (system time) overlap. `out`

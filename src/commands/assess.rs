@@ -338,6 +338,7 @@ pub fn run(
             width: io.width,
             states: args.states.clone(),
             csv_delimiter: args.csv_delimiter,
+            jobs,
         };
         if t.path.is_none() && cli.global.quiet {
             let line = format!(
@@ -354,10 +355,11 @@ pub fn run(
             // errors).
             Some(path) if untrusted => skipped.push(path.display().to_string()),
             // Rendered straight into the temp file: never the whole document in memory. With
-            // more than one thread, rendering and writing overlap.
+            // more than one thread, rendering and writing overlap (the JSON reporter renders
+            // on several threads and writes from this one itself).
             Some(path) => {
                 if let Err(p) = output::write_atomic_with(path, args.force, |w| {
-                    if jobs > 1 {
+                    if jobs > 1 && t.format != Format::Json {
                         output::pipelined(w, |w| reporter.render(&report, &render, w))
                     } else {
                         reporter.render(&report, &render, w)

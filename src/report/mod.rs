@@ -446,6 +446,9 @@ pub struct RenderOptions {
     pub states: Vec<String>,
     /// The CSV field delimiter (`,` unless `--csv-delimiter` says otherwise).
     pub csv_delimiter: u8,
+    /// Threads a reporter may render on (the JSON reporter's recommendations); the output
+    /// does not depend on it.
+    pub jobs: usize,
 }
 
 /// The states the CSV lists by default: the rows someone has to act on or review.
@@ -461,6 +464,7 @@ impl Default for RenderOptions {
                 .map(|s| (*s).to_string())
                 .collect(),
             csv_delimiter: b',',
+            jobs: 1,
         }
     }
 }
