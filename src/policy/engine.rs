@@ -388,7 +388,10 @@ impl PolicyEngine {
         // by the first worker to finish a policy, while the others still evaluate theirs
         // (100,000 keys: about 20 ms that otherwise ran on one core before any policy).
         let by_key = std::sync::LazyLock::new(|| {
-            let mut m: HashMap<&str, usize> = HashMap::with_capacity(resources.len());
+            let mut m: KeyMap<'_> = HashMap::with_capacity_and_hasher(
+                resources.len(),
+                foldhash::fast::RandomState::default(),
+            );
             m.extend(
                 resources
                     .iter()
@@ -460,7 +463,7 @@ impl PolicyEngine {
         values: &[regorus::Value],
         members: &[usize],
         // Dereferenced only once the policy has run (see `evaluate`).
-        by_key: &dyn std::ops::Deref<Target = HashMap<&str, usize>>,
+        by_key: &dyn std::ops::Deref<Target = KeyMap<'_>>,
         opts: &EvalOptions,
         sources: &SourceMap,
     ) -> Outcome {
@@ -610,6 +613,10 @@ impl PolicyEngine {
         Outcome::Verdicts(verdicts)
     }
 }
+
+/// Resources by key. foldhash rather than SipHash, as for the loader's interner (see
+/// `load::value::Interner` on its seeding).
+type KeyMap<'a> = HashMap<&'a str, usize, foldhash::fast::RandomState>;
 
 /// `data.posture` for an inventory. Policies join through it (`data.posture.lib.util`):
 ///
