@@ -70,12 +70,33 @@ pub(crate) fn count(text: &str, piece: &Piece) -> (usize, usize) {
     let Some(body) = text.get(piece.start..piece.end) else {
         return (0, 0);
     };
-    let breaks = body.bytes().filter(|&b| b == b'\n').count();
-    let values = body
-        .split('\n')
+    let breaks = memchr::memchr_iter(b'\n', body.as_bytes()).count();
+    let values = lines(body)
         .filter(|raw| !raw.trim_end_matches('\r').trim().is_empty())
         .count();
     (breaks, values)
+}
+
+/// `text.split('\n')`, with the line breaks found by the memchr crate's vectorised search:
+/// std's is a word-at-a-time loop, and these two passes over every NDJSON file were 4% of
+/// loading's CPU.
+fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut breaks = memchr::memchr_iter(b'\n', text.as_bytes());
+    let mut start = Some(0);
+    std::iter::from_fn(move || {
+        let from = start?;
+        // A line break is ASCII, so both ends are character boundaries.
+        match breaks.next() {
+            Some(at) => {
+                start = Some(at + 1);
+                Some(text.get(from..at).unwrap_or_default())
+            }
+            None => {
+                start = None;
+                Some(text.get(from..).unwrap_or_default())
+            }
+        }
+    })
 }
 
 /// Gives each piece the numbers of its first line and first value, from the counts of the
@@ -102,7 +123,7 @@ pub(crate) fn each_in(
     let mut index = piece.index;
     let mut start = piece.start;
     let body = file.text.get(piece.start..piece.end).unwrap_or_default();
-    for (line_no, raw) in body.split('\n').enumerate() {
+    for (line_no, raw) in lines(body).enumerate() {
         let here = start;
         start += raw.len() + 1;
         let line = raw.trim_end_matches('\r');
@@ -142,6 +163,26 @@ mod tests {
         SourceFile {
             path: "t.ndjson".into(),
             text: Arc::from(text),
+        }
+    }
+
+    /// The same lines as `str::split('\n')`, at the edges too.
+    #[test]
+    fn lines_split_as_std_does() {
+        for text in [
+            "",
+            "\n",
+            "\n\n",
+            "a",
+            "a\n",
+            "\na",
+            "a\nb",
+            "a\r\n\nb\n",
+            "é\n€\n\u{10348}",
+        ] {
+            let ours: Vec<&str> = lines(text).collect();
+            let std: Vec<&str> = text.split('\n').collect();
+            assert_eq!(ours, std, "{text:?}");
         }
     }
 

@@ -318,14 +318,29 @@ fn engine_entries<'de, A: MapAccess<'de>>(
     }
     let mut out = exact(scratch, &mut interner.entries);
     // Exports usually write keys in order; otherwise sort, and leave duplicates to the
-    // general path.
-    if !out.windows(2).all(|w| matches!(w, [a, b] if a.0 < b.0)) {
-        out.sort_by(|a, b| a.0.cmp(&b.0));
-        if out.windows(2).any(|w| matches!(w, [a, b] if a.0 == b.0)) {
+    // general path. Keys compared as strings, the order of engine string values, without
+    // the enum dispatch of `Value`'s order (12% of the parser's samples).
+    if !out
+        .windows(2)
+        .all(|w| matches!(w, [a, b] if key(a) < key(b)))
+    {
+        out.sort_by(|a, b| key(a).cmp(key(b)));
+        if out
+            .windows(2)
+            .any(|w| matches!(w, [a, b] if key(a) == key(b)))
+        {
             return Err(de::Error::custom("duplicate key"));
         }
     }
     Ok(out)
+}
+
+/// An entry's key: always a string here (see [`engine_entries`]).
+fn key(entry: &(regorus::Value, regorus::Value)) -> &str {
+    match &entry.0 {
+        regorus::Value::String(s) => s,
+        _ => "",
+    }
 }
 
 struct EngineKeySeed<'a> {
