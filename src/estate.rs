@@ -225,8 +225,11 @@ pub fn attach(
             history,
         });
     }
-    inv.resources.extend(added);
-    inv.resources.sort_by(|a, b| a.key.cmp(&b.key));
+    // Still sorted unless machines were added (a pass over every key otherwise).
+    if !added.is_empty() {
+        inv.resources.extend(added);
+        inv.resources.sort_by(|a, b| a.key.cmp(&b.key));
+    }
     machines.sort_by(|a, b| a.resource.cmp(&b.resource));
     machines
 }

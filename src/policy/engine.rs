@@ -415,25 +415,33 @@ impl PolicyEngine {
         opts.progress
             .stage("evaluate", total as u64, "resource checks");
         let results: Mutex<Vec<Option<Outcome>>> = Mutex::new(vec![None; selected.len()]);
+        // Policies with the most resources first, so that the last ones taken are small: in
+        // catalog order a 0.15 s policy near the end left one core idle for 0.07-0.1 s at
+        // 100,000 resources (perf thread timeline). Results stay in catalog order.
+        let mut order: Vec<usize> = (0..selected.len()).collect();
+        order.sort_by_key(|&slot| std::cmp::Reverse(members.get(slot).map_or(0, Vec::len)));
         let next = AtomicUsize::new(0);
         let jobs = opts.jobs.clamp(1, selected.len().max(1));
         std::thread::scope(|scope| {
             for _ in 0..jobs {
-                scope.spawn(|| loop {
-                    let slot = next.fetch_add(1, Ordering::Relaxed);
-                    let (Some(&pi), Some(mine)) = (selected.get(slot), members.get(slot)) else {
-                        break;
-                    };
-                    let t0 = std::time::Instant::now();
-                    let outcome = self
-                        .evaluate_one(catalog, pi, resources, values, mine, &by_key, opts, sources);
-                    if let Some(p) = catalog.policies.get(pi) {
-                        opts.progress.policy_time(&p.meta.id, t0.elapsed());
-                    }
-                    opts.progress.inc(mine.len() as u64);
-                    if let Ok(mut guard) = results.lock() {
-                        if let Some(cell) = guard.get_mut(slot) {
-                            *cell = Some(outcome);
+                scope.spawn(|| {
+                    while let Some(&slot) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
+                        let (Some(&pi), Some(mine)) = (selected.get(slot), members.get(slot))
+                        else {
+                            break;
+                        };
+                        let t0 = std::time::Instant::now();
+                        let outcome = self.evaluate_one(
+                            catalog, pi, resources, values, mine, &by_key, opts, sources,
+                        );
+                        if let Some(p) = catalog.policies.get(pi) {
+                            opts.progress.policy_time(&p.meta.id, t0.elapsed());
+                        }
+                        opts.progress.inc(mine.len() as u64);
+                        if let Ok(mut guard) = results.lock() {
+                            if let Some(cell) = guard.get_mut(slot) {
+                                *cell = Some(outcome);
+                            }
                         }
                     }
                 });
