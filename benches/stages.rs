@@ -164,7 +164,15 @@ fn report_json(b: Bencher) {
         let mut out = Vec::new();
         Format::Json
             .reporter()
-            .render(&report, &RenderOptions::default(), &mut out)
+            .render(
+                &report,
+                // As `posture assess` renders: on the run's threads.
+                &RenderOptions {
+                    jobs: a.jobs,
+                    ..RenderOptions::default()
+                },
+                &mut out,
+            )
             .expect("render");
         out.len()
     });
