@@ -188,3 +188,55 @@ fn rvm_and_interpreter_agree_on_the_agent_fixtures() {
     let count = r["resourceCount"].as_u64().unwrap();
     assert_same(&fast, &plain, count);
 }
+
+/// The shared NSG tables are computed in Rust only while the network library is the
+/// bundled one: a user module that extends `posture.lib.net` (here: a private range counted
+/// as the Internet) must be honoured by the NSG policies, which the Rust copy would not do.
+#[test]
+fn a_user_extension_of_the_network_library_turns_the_native_tables_off() {
+    let nsg = r#"[{
+      "id": "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.Network/networkSecurityGroups/nsg-corp",
+      "name": "nsg-corp",
+      "type": "Microsoft.Network/networkSecurityGroups",
+      "location": "westeurope",
+      "properties": {"securityRules": [{"name": "ssh-from-corp", "properties": {
+        "priority": 100, "direction": "Inbound", "access": "Allow", "protocol": "Tcp",
+        "sourceAddressPrefix": "10.0.0.0/8", "sourcePortRange": "*",
+        "destinationAddressPrefix": "*", "destinationPortRange": "22"}}]}
+    }]"#;
+    let extension = "package posture.lib.net\n\n\
+        internet_prefix(s) if s == \"10.0.0.0/8\"\n\n\
+        _maybe_internet(r) if contains(json.marshal(r), \"10.0.0.0/8\")\n";
+    let dir = crate::support::temp_with(&[("inv/nsg.json", nsg), ("pol/corp.rego", extension)]);
+    let inv = dir.path().join("inv").display().to_string();
+    let pol = dir.path().join("pol").display().to_string();
+    let state = |extra: &[&str]| {
+        let mut args = vec![
+            "assess",
+            inv.as_str(),
+            "-f",
+            "json",
+            "--now",
+            NOW,
+            "--jobs",
+            "2",
+        ];
+        args.extend(extra);
+        let run = posture(&args);
+        let r = crate::support::json(&run);
+        assert!(
+            r["errors"].as_array().is_some_and(Vec::is_empty),
+            "{}",
+            run.transcript()
+        );
+        r["recommendations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["id"] == "nsg-management-ports-internet")
+            .map(|x| x["resources"][0]["state"].as_str().unwrap().to_string())
+            .unwrap()
+    };
+    assert_eq!(state(&[]), "healthy");
+    assert_eq!(state(&["--policies", pol.as_str()]), "unhealthy");
+}
