@@ -471,14 +471,25 @@ mod tests {
                 Ok(())
             }
         }
-        let report = crate::report::fixture::sample();
+        // Many recommendations, far more than the window and the 64 KB buffer hold, so that
+        // the output fails while workers are still rendering.
+        let mut report = crate::report::fixture::sample();
+        let one = report.recommendations.clone();
+        for _ in 0..200 {
+            report.recommendations.extend(one.iter().cloned());
+        }
+        let mut whole = Vec::new();
+        JsonReporter
+            .render(&report, &RenderOptions::default(), &mut whole)
+            .unwrap();
+        assert!(whole.len() > 1 << 20, "{} bytes", whole.len());
         for jobs in [1, 2, 4] {
             let opts = RenderOptions {
                 jobs,
                 ..RenderOptions::default()
             };
             let err = JsonReporter
-                .render(&report, &opts, &mut Full(3000))
+                .render(&report, &opts, &mut Full(whole.len() / 3))
                 .unwrap_err();
             assert_eq!(err.to_string(), "disk full", "jobs {jobs}");
         }
