@@ -99,7 +99,7 @@ pub fn templates() -> Vec<Value> {
         let format = load::Format::detect(name, text);
         let file = SourceFile {
             path: (*name).to_string(),
-            text: (*text).into(),
+            text: std::sync::Arc::new((*text).to_string()),
         };
         let (docs, _) = load::parse_documents(&file, format);
         for doc in docs {

@@ -35,7 +35,7 @@ struct Place {
     column: Option<usize>,
     label: Option<String>,
     span: Option<SourceSpan>,
-    source: Option<NamedSource<Arc<str>>>,
+    source: Option<NamedSource<Arc<String>>>,
 }
 
 /// A diagnostic about an input, a policy or an output.
@@ -325,7 +325,7 @@ mod tests {
         text.push_str("{\"id\": 2}]");
         let file = SourceFile {
             path: "min.json".into(),
-            text: text.as_str().into(),
+            text: Arc::new(text.clone()),
         };
         let offset = text.len() - 10;
         let p = Problem::error("x", "bad id").at(&file, offset, 7, "not a string");
@@ -344,7 +344,7 @@ mod tests {
         // a short line keeps its snippet
         let small = SourceFile {
             path: "s.json".into(),
-            text: "[{\"id\": 2}]".into(),
+            text: Arc::new("[{\"id\": 2}]".to_string()),
         };
         let shown = render(&Problem::error("x", "bad id").at(&small, 8, 1, "not a string"));
         assert!(

@@ -17,7 +17,7 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(block.masked.len(), text.len(), "masking must keep byte offsets");
         let masked = SourceFile {
             path: "fuzz.rego".into(),
-            text: block.masked.as_str().into(),
+            text: std::sync::Arc::new(block.masked.clone()),
         };
         if let Ok(value) = load::parse_text(&masked, Format::Yaml) {
             let mut problems = posture::diag::Problems::default();

@@ -81,27 +81,97 @@ pub fn load_inventory_with(
     sources: &mut SourceMap,
     problems: &mut Problems,
 ) -> (Inventory, Vec<PathBuf>) {
+    load_in_batches(paths, opts, BATCH_BYTES, sources, problems)
+}
+
+/// Inputs are read and parsed in batches of files of about this many bytes. Between
+/// batches, the text of every file whose resources all know their place (NDJSON lines) is
+/// dropped: at 1,000,000 resources (1.6 GB of NDJSON in ten files) all texts at once were a
+/// fifth of the peak, and their memory now holds the next batch's text and values instead
+/// of fresh pages. Inputs under this size are one batch, read as before.
+const BATCH_BYTES: u64 = 512 << 20;
+
+/// Consecutive runs of `found` holding at least `batch_bytes` each (the last may hold less),
+/// by the sizes the file system reports (a file it cannot stat counts as empty; reading it
+/// reports the problem).
+fn batches(found: &[Discovered], batch_bytes: u64) -> Vec<&[Discovered]> {
+    let mut out = Vec::new();
+    let (mut start, mut bytes) = (0usize, 0u64);
+    for (i, d) in found.iter().enumerate() {
+        bytes = bytes.saturating_add(std::fs::metadata(&d.path).map_or(0, |m| m.len()));
+        if bytes >= batch_bytes {
+            out.extend(found.get(start..=i));
+            (start, bytes) = (i + 1, 0);
+        }
+    }
+    if start < found.len() || out.is_empty() {
+        out.extend(found.get(start..));
+    }
+    out
+}
+
+/// [`load_inventory_with`] with the batch size as a parameter (tests use tiny batches).
+fn load_in_batches(
+    paths: &[PathBuf],
+    opts: &LoadOptions,
+    batch_bytes: u64,
+    sources: &mut SourceMap,
+    problems: &mut Problems,
+) -> (Inventory, Vec<PathBuf>) {
     let (found, configs) = discover(paths, problems);
     let mut inputs = Vec::new();
     let mut formats: HashMap<SourceId, Format> = HashMap::new();
     let mut snapshots = Vec::new();
     let mut spans = SpanCache::default();
     let mut read = Vec::new();
-    for (d, got) in found
-        .iter()
-        .zip(read_sources(&found, opts, sources, problems))
-    {
-        if let Some((id, sha256)) = got {
-            formats.insert(id, d.format);
-            if let Some(file) = sources.get(id).cloned() {
-                read.push((d, id, sha256, file));
+    let mut parsed = Vec::new();
+    // Ids of the sources whose text was dropped between batches.
+    let mut released: Vec<SourceId> = Vec::new();
+    // Read problems of every batch come before any parse problem, as in one batch.
+    let mut read_problems = Problems::default();
+    let batches = batches(&found, batch_bytes);
+    let several = batches.len() > 1;
+    for batch in batches {
+        let first = read.len();
+        for (d, got) in batch
+            .iter()
+            .zip(read_sources(batch, opts, sources, &mut read_problems))
+        {
+            if let Some((id, sha256)) = got {
+                formats.insert(id, d.format);
+                if let Some(file) = sources.get(id).cloned() {
+                    read.push((d, id, sha256, file));
+                }
+            }
+        }
+        // Files are parsed and checked on `jobs` threads, then merged in discovery order, so
+        // the result (and which duplicate wins) does not depend on the thread count.
+        parsed.extend(parse_files(
+            read.get(first..).unwrap_or_default(),
+            opts.jobs,
+            PIECE_BYTES,
+        ));
+        if several {
+            let entries = read.iter_mut().zip(parsed.iter()).skip(first);
+            for ((_, id, _, file), p) in entries {
+                if text_unneeded(p) {
+                    sources.release(*id);
+                    file.text = std::sync::Arc::default();
+                    released.push(*id);
+                }
             }
         }
     }
-    // Files are parsed and checked on `jobs` threads, then merged in discovery order, so
-    // the result (and which duplicate wins) does not depend on the thread count.
-    let mut parsed = parse_files(&read, opts.jobs, PIECE_BYTES);
+    problems.extend(read_problems.into_vec());
     let merged = merge_by_key(&parsed, opts.jobs);
+    // The files a duplicate-id warning points into need their text back.
+    let mut restored = Vec::new();
+    for (fi, file) in restore_texts(&merged, &read, &released, opts, sources) {
+        if let Some(entry) = read.get_mut(fi) {
+            restored.push(entry.1);
+            entry.3 = file;
+        }
+    }
     for (fi, (d, _, sha256, file)) in read.into_iter().enumerate() {
         let Some(Some((resources, found, local))) = parsed.get_mut(fi) else {
             problems.push(
@@ -146,27 +216,36 @@ pub fn load_inventory_with(
                 continue;
             };
             let first = place(sources, &formats, &mut spans, &earlier.origin);
-            let (o, l) = span_of(&mut spans, &file, d.format, &r.origin.pointer);
-            let again = crate::source::line_col_of(&file.text, o);
-            let msg = format!(
-                "resource id {:?} is read twice: at {first} and at {}:{}:{}; the later one is used",
-                r.id, file.path, again.0, again.1
-            );
-            problems.push(
+            let warning = |again: (usize, usize)| {
+                let msg = format!(
+                    "resource id {:?} is read twice: at {first} and at {}:{}:{}; the later one is used",
+                    r.id, file.path, again.0, again.1
+                );
                 Problem::warning(codes::DUPLICATE_ID, msg)
-                    .at(&file, o, l, "this one is used")
-                    .with_help("ids are case-insensitive; remove one copy or read one file"),
-            );
+                    .with_help("ids are case-insensitive; remove one copy or read one file")
+            };
+            let problem = match r.origin.place.filter(|_| file.text.is_empty()) {
+                // Released, and changed since: the place found while parsing, no snippet.
+                Some(again) => warning(again).in_file(file.path.clone()),
+                None => {
+                    let (o, l) = span_of(&mut spans, &file, d.format, &r.origin.pointer);
+                    let again = crate::source::line_col_of(&file.text, o);
+                    warning(again).at(&file, o, l, "this one is used")
+                }
+            };
+            problems.push(problem);
         }
         if duplicates > MAX_DUPLICATE_ID_WARNINGS {
             let more = duplicates - MAX_DUPLICATE_ID_WARNINGS;
-            problems.push(
-                Problem::warning(
-                    codes::DUPLICATE_ID,
-                    format!("and {more} more resources in this file repeat an id read before"),
-                )
-                .at(&file, file.text.len(), 0, "not all shown"),
+            let warning = Problem::warning(
+                codes::DUPLICATE_ID,
+                format!("and {more} more resources in this file repeat an id read before"),
             );
+            problems.push(if file.text.is_empty() {
+                warning.in_file(file.path.clone())
+            } else {
+                warning.at(&file, file.text.len(), 0, "not all shown")
+            });
         }
     }
     // The winners, moved out in key order.
@@ -183,12 +262,66 @@ pub fn load_inventory_with(
         .iter()
         .filter_map(|&(fi, i)| slots.get_mut(fi)?.get_mut(i)?.take())
         .collect();
+    for id in restored {
+        sources.release(id);
+    }
     let inventory = Inventory {
         resources,
         inputs,
         snapshots,
     };
     (inventory, configs)
+}
+
+/// Whether a parsed file's text has no further use: every resource knows its place and the
+/// file holds no agent snapshot (snapshots point into their text later).
+fn text_unneeded(p: &Option<Parsed>) -> bool {
+    p.as_ref().is_some_and(|(resources, snapshots, _)| {
+        snapshots.is_empty() && resources.iter().all(|r| r.origin.place.is_some())
+    })
+}
+
+/// Reads again the released files that a duplicate-id warning points into, when they still
+/// hold the bytes read first (same sha256), and puts their text back in `sources`; returns
+/// them by index into `read`. A file that changed or vanished since stays without text: its
+/// warnings then give the places found while parsing, without a snippet.
+fn restore_texts(
+    merged: &Merged,
+    read: &[(&Discovered, SourceId, String, SourceFile)],
+    released: &[SourceId],
+    opts: &LoadOptions,
+    sources: &mut SourceMap,
+) -> Vec<(usize, SourceFile)> {
+    if released.is_empty() {
+        return Vec::new();
+    }
+    let mut wanted: Vec<usize> = merged
+        .repeats
+        .iter()
+        .flat_map(|x| [x.again.0, x.earlier.0])
+        .collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let mut out = Vec::new();
+    for fi in wanted {
+        let Some((d, id, sha256, _)) = read.get(fi) else {
+            continue;
+        };
+        if !released.contains(id) {
+            continue;
+        }
+        let Ok(again) = super::text::read(&d.path, &d.display, opts.max_file_bytes) else {
+            continue;
+        };
+        if again.sha256 != *sha256 {
+            continue;
+        }
+        sources.restore(*id, again.text);
+        if let Some(file) = sources.get(*id) {
+            out.push((fi, file.clone()));
+        }
+    }
+    out
 }
 
 /// Where a resource is: (file, index among the file's resources).
@@ -394,6 +527,10 @@ fn place(
     let Some(file) = sources.get(origin.source) else {
         return origin.pointer.clone();
     };
+    if let Some((line, col)) = origin.place.filter(|_| file.text.is_empty()) {
+        // A released text that could not be read again: the place found while parsing.
+        return format!("{}:{line}:{col}", file.path);
+    }
     let format = formats
         .get(&origin.source)
         .copied()
@@ -440,7 +577,7 @@ pub fn line_resource_both_ways(line: &str) -> (Option<Resource>, Option<Resource
         .and_then(|entries| plain_resource(entries, origin.clone(), &mut interner));
     let file = SourceFile {
         path: "line.ndjson".into(),
-        text: std::sync::Arc::from(line),
+        text: std::sync::Arc::new(line.to_string()),
     };
     let mut budget = Budget::new(&file, Format::Ndjson);
     let mut problems = Problems::default();
@@ -464,7 +601,7 @@ pub fn document_resources_both_ways(text: &str) -> (Option<Vec<Resource>>, Optio
     let fast = plain_document(text, 0, &mut interner);
     let file = SourceFile {
         path: "document.json".into(),
-        text: std::sync::Arc::from(text),
+        text: std::sync::Arc::new(text.to_string()),
     };
     let mut c = Collector::new(&file, 0, Format::Json);
     let (docs, dups, problems) = super::json::parse(&file);

@@ -137,7 +137,7 @@ mod tests {
     fn file(text: &str) -> SourceFile {
         SourceFile {
             path: "t.json".into(),
-            text: Arc::from(text),
+            text: Arc::new(text.to_string()),
         }
     }
 

@@ -355,9 +355,7 @@ pub(crate) fn read_sources(
     problems: &mut Problems,
 ) -> Vec<Option<(SourceId, String)>> {
     let texts = crate::parallel::map(found, opts.jobs, |d| {
-        text::read(&d.path, &d.display, opts.max_file_bytes)
-            // Copied into its shared form here too, rather than on one thread below.
-            .map(|t| (std::sync::Arc::<str>::from(t.text), t.sha256))
+        text::read(&d.path, &d.display, opts.max_file_bytes).map(|t| (t.text, t.sha256))
     });
     found
         .iter()

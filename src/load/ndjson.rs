@@ -162,7 +162,7 @@ mod tests {
     fn file(text: &str) -> SourceFile {
         SourceFile {
             path: "t.ndjson".into(),
-            text: Arc::from(text),
+            text: Arc::new(text.to_string()),
         }
     }
 

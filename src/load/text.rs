@@ -78,7 +78,7 @@ pub(crate) fn decode(mut bytes: Vec<u8>, display: &str) -> Result<String, Box<Pr
         let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
         let file = SourceFile {
             path: display.to_string(),
-            text: Arc::from(lossy),
+            text: Arc::new(lossy),
         };
         Box::new(
             Problem::error(

@@ -115,7 +115,7 @@ mod tests {
     fn file(text: &str) -> SourceFile {
         SourceFile {
             path: "t.yaml".into(),
-            text: Arc::from(text),
+            text: Arc::new(text.to_string()),
         }
     }
 

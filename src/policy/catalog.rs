@@ -41,7 +41,7 @@ pub struct Module {
     /// The file in the run's source map.
     pub source: SourceId,
     /// The text.
-    pub text: Arc<str>,
+    pub text: Arc<String>,
     /// Package path without `data.` (`posture.storage.x`).
     pub package: String,
     /// Policy, library or test.
@@ -140,12 +140,12 @@ struct ControlsFile {
 /// Reads the catalog. Problems are collected; the catalog holds what could be loaded.
 pub fn load(opts: &CatalogOptions, sources: &mut SourceMap, problems: &mut Problems) -> Catalog {
     let mut catalog = Catalog::default();
-    let mut files: Vec<(String, Arc<str>, PolicySource)> = Vec::new();
+    let mut files: Vec<(String, Arc<String>, PolicySource)> = Vec::new();
 
     // Controls are a catalogue, not policies: user policies need them even without the
     // bundled library.
     if let Some(text) = assets::policy_file("controls.yaml") {
-        let id = sources.add(format!("{BUNDLED_PREFIX}controls.yaml"), text);
+        let id = sources.add(format!("{BUNDLED_PREFIX}controls.yaml"), text.to_string());
         read_controls(sources, id, &mut catalog.controls, problems);
     }
     let bundled_lib = |path: &str| path.starts_with("lib/");
@@ -154,7 +154,7 @@ pub fn load(opts: &CatalogOptions, sources: &mut SourceMap, problems: &mut Probl
             if path.ends_with(".rego") {
                 files.push((
                     format!("{BUNDLED_PREFIX}{path}"),
-                    Arc::from(*text),
+                    Arc::new((*text).to_string()),
                     PolicySource::Bundled,
                 ));
             }
@@ -179,7 +179,7 @@ pub fn load(opts: &CatalogOptions, sources: &mut SourceMap, problems: &mut Probl
             if is_lib_module && !shadowed {
                 files.push((
                     format!("{BUNDLED_PREFIX}{path}"),
-                    Arc::from(*text),
+                    Arc::new((*text).to_string()),
                     PolicySource::Bundled,
                 ));
             }
@@ -192,7 +192,7 @@ pub fn load(opts: &CatalogOptions, sources: &mut SourceMap, problems: &mut Probl
         if is_test && !opts.with_tests {
             continue;
         }
-        let source = sources.add(path.clone(), Arc::clone(&text));
+        let source = sources.add_shared(path.clone(), Arc::clone(&text));
         let Some(file) = sources.get(source).cloned() else {
             continue;
         };
@@ -316,7 +316,7 @@ pub fn load(opts: &CatalogOptions, sources: &mut SourceMap, problems: &mut Probl
 
 fn read_user_dir(
     dir: &Path,
-    files: &mut Vec<(String, Arc<str>, PolicySource)>,
+    files: &mut Vec<(String, Arc<String>, PolicySource)>,
     sources: &mut SourceMap,
     controls: &mut Vec<Control>,
     problems: &mut Problems,
@@ -408,7 +408,7 @@ fn read_user_dir(
         } else {
             files.push((
                 path.display().to_string(),
-                Arc::from(text),
+                Arc::new(text),
                 PolicySource::User,
             ));
         }
@@ -478,7 +478,7 @@ fn read_policy(
 ) -> Option<Policy> {
     let masked = SourceFile {
         path: file.path.clone(),
-        text: Arc::from(block.masked.as_str()),
+        text: Arc::new(block.masked.clone()),
     };
     let raw: Value = match load::parse_text(&masked, Format::Yaml) {
         Ok(v) => v,

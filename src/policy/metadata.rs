@@ -259,7 +259,7 @@ mod tests {
         let b = find_package_block(text).expect("block");
         let file = crate::source::SourceFile {
             path: "x.rego".into(),
-            text: b.masked.as_str().into(),
+            text: std::sync::Arc::new(b.masked.clone()),
         };
         let v = crate::load::parse_text(&file, crate::load::Format::Yaml).expect("yaml");
         assert_eq!(v["custom"]["remediation"], "1. Do it.");

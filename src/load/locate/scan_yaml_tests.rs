@@ -161,7 +161,7 @@ fn leaves(value: &serde_json::Value, pointer: String, out: &mut Vec<(String, ser
 fn parse(text: &str, format: Format) -> serde_json::Value {
     let file = crate::source::SourceFile {
         path: "t".into(),
-        text: std::sync::Arc::from(text),
+        text: std::sync::Arc::new(text.to_string()),
     };
     crate::load::parse_text(&file, format).unwrap()
 }

@@ -503,3 +503,153 @@ fn documents_the_general_path_must_see_are_left_to_it() {
         assert!(document_resources_both_ways(&doc).0.is_none(), "{doc}");
     }
 }
+
+/// Loads `dir` in batches of `batch_bytes`: the resources (id, value, origin), snapshots,
+/// problems (with their labels and spans) and sources (path, text) rendered for comparison.
+fn load_batched(dir: &Path, batch_bytes: u64) -> (String, SourceMap) {
+    let mut sources = SourceMap::default();
+    let mut problems = Problems::default();
+    let opts = LoadOptions {
+        jobs: 2,
+        ..LoadOptions::default()
+    };
+    let (inv, _) = load_in_batches(
+        &[dir.to_path_buf()],
+        &opts,
+        batch_bytes,
+        &mut sources,
+        &mut problems,
+    );
+    let resources: Vec<String> = inv
+        .resources
+        .iter()
+        .map(|r| format!("{} {:?} {:?}", r.id, r.value, r.origin))
+        .collect();
+    let rendered = format!(
+        "{resources:#?}\n{:#?}\n{:#?}\n{:#?}",
+        inv.snapshots.iter().map(|s| &s.origin).collect::<Vec<_>>(),
+        inv.inputs,
+        problems.all()
+    );
+    (rendered, sources)
+}
+
+#[test]
+fn files_read_in_batches_load_as_in_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let line =
+        |i: usize| format!("{{\"id\":\"/r/{i}\",\"type\":\"A/b\",\"properties\":{{\"n\":{i}}}}}");
+    // a: ten lines, the last repeating the first (a duplicate inside a released file).
+    let a: String = (0..10).chain([0]).map(|i| line(i) + "\n").collect();
+    // b: repeats a's ids 3 and 4 (duplicates across two released files), one of them on a
+    // line with leading spaces, and a line that is not JSON.
+    let b = format!("{}\n  {}\n{{oops\n{}\n", line(3), line(4), line(20));
+    // c: a JSON document (its resources have no place while parsing: its text is kept),
+    // repeating b's id 20.
+    let c = format!("[{}, {}]", line(20), line(21));
+    std::fs::write(dir.path().join("a.ndjson"), a).unwrap();
+    std::fs::write(dir.path().join("b.ndjson"), b).unwrap();
+    std::fs::write(dir.path().join("c.json"), c).unwrap();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/agents/vm-prod-web01.json"),
+        dir.path().join("d-agent.json"),
+    )
+    .unwrap();
+    let (one, one_sources) = load_batched(dir.path(), u64::MAX);
+    // Every file its own batch: a's and b's texts are dropped after parsing and read again
+    // for the warnings that point into them.
+    let (each, each_sources) = load_batched(dir.path(), 1);
+    assert_eq!(each, one);
+    assert!(one.contains("is read twice"), "{one}");
+    assert!(
+        one.contains("DUPLICATE") || one.contains("duplicate"),
+        "{one}"
+    );
+    let text = |s: &SourceMap, name: &str| {
+        s.files()
+            .iter()
+            .find(|f| f.path.ends_with(name))
+            .map(|f| f.text.len())
+            .unwrap()
+    };
+    // Released after loading in batches (and only then); kept where still needed.
+    assert_eq!(text(&each_sources, "a.ndjson"), 0);
+    assert_eq!(text(&each_sources, "b.ndjson"), 0);
+    assert!(text(&one_sources, "a.ndjson") > 0);
+    assert!(text(&each_sources, "c.json") > 0);
+    assert!(text(&each_sources, "d-agent.json") > 0);
+}
+
+#[test]
+fn batches_hold_at_least_the_given_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let found: Vec<Discovered> = [("a", 10), ("b", 30), ("c", 5), ("d", 50), ("e", 1)]
+        .iter()
+        .map(|(name, bytes)| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, "x".repeat(*bytes)).unwrap();
+            Discovered {
+                path,
+                display: (*name).to_string(),
+                format: Format::Ndjson,
+            }
+        })
+        .collect();
+    let names = |b: u64| -> Vec<Vec<&str>> {
+        batches(&found, b)
+            .iter()
+            .map(|run| run.iter().map(|d| d.display.as_str()).collect())
+            .collect()
+    };
+    assert_eq!(names(40), [vec!["a", "b"], vec!["c", "d"], vec!["e"]]);
+    assert_eq!(names(1000), [vec!["a", "b", "c", "d", "e"]]);
+    assert_eq!(names(1).len(), 5);
+    assert_eq!(batches(&[], 1).len(), 1);
+}
+
+#[test]
+fn a_released_file_that_changed_is_not_read_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.ndjson");
+    std::fs::write(&path, "{\"id\":\"/r/1\",\"type\":\"A/b\"}\n").unwrap();
+    let d = Discovered {
+        path: path.clone(),
+        display: "a.ndjson".into(),
+        format: Format::Ndjson,
+    };
+    let mut sources = SourceMap::default();
+    let id = sources.add("a.ndjson", String::new());
+    let file = sources.get(id).cloned().unwrap();
+    let merged = Merged {
+        winners: vec![(0, 1)],
+        repeats: vec![Repeat {
+            again: (0, 1),
+            earlier: (0, 0),
+        }],
+    };
+    let opts = LoadOptions::default();
+    // The sha256 read first differs from the file's now: nothing is restored.
+    let read = [(&d, id, "0".repeat(64), file.clone())];
+    assert!(restore_texts(&merged, &read, &[id], &opts, &mut sources).is_empty());
+    assert!(sources.get(id).unwrap().text.is_empty());
+    // The same bytes: restored.
+    let sha = super::super::text::read(&path, "a.ndjson", u64::MAX)
+        .unwrap()
+        .sha256;
+    let read = [(&d, id, sha, file)];
+    assert_eq!(
+        restore_texts(&merged, &read, &[id], &opts, &mut sources).len(),
+        1
+    );
+    assert!(sources.get(id).unwrap().text.starts_with('{'));
+    // A place found while parsing stands in for a text that could not be read back.
+    sources.release(id);
+    let origin = Origin {
+        source: id,
+        pointer: "/0".into(),
+        place: Some((7, 3)),
+    };
+    let formats = HashMap::from([(id, Format::Ndjson)]);
+    let at = place(&sources, &formats, &mut SpanCache::default(), &origin);
+    assert_eq!(at, "a.ndjson:7:3");
+}

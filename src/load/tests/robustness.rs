@@ -8,7 +8,7 @@ use super::*;
 fn file(path: &str, text: &str) -> SourceFile {
     SourceFile {
         path: path.into(),
-        text: Arc::from(text),
+        text: Arc::new(text.to_string()),
     }
 }
 
