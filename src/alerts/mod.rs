@@ -258,7 +258,7 @@ fn snapshot_locations(
         out.insert(
             m.resource.clone(),
             SourceLocation {
-                file: file.path.clone(),
+                file: file.path.as_str().into(),
                 line,
                 column,
             },

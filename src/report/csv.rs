@@ -83,7 +83,7 @@ impl Reporter for CsvReporter {
         writer.write_record(COLUMNS).map_err(io::Error::other)?;
         for rec in &report.recommendations {
             for res in &rec.resources {
-                if opts.lists_state(&res.state) {
+                if opts.lists_state(res.state) {
                     writer
                         .write_record(row(report, rec, res))
                         .map_err(io::Error::other)?;
@@ -97,7 +97,7 @@ impl Reporter for CsvReporter {
 /// One row, cells in [`COLUMNS`] order.
 fn row(report: &Report, rec: &Recommendation, res: &ResourceState) -> Vec<String> {
     let exemption = res.exemption.as_ref();
-    let not_applicable_reason = match res.state.as_str() {
+    let not_applicable_reason = match res.state {
         "not_applicable" => res.message.clone().unwrap_or_default(),
         "exempt" => exemption.map_or_else(
             || "Exempt".to_string(),
@@ -106,13 +106,13 @@ fn row(report: &Report, rec: &Recommendation, res: &ResourceState) -> Vec<String
         _ => String::new(),
     };
     let text = |s: &str| neutralise(s);
-    let opt = |s: Option<&String>| s.map_or_else(String::new, |s| neutralise(s));
+    let opt = |s: Option<&str>| s.map_or_else(String::new, neutralise);
     vec![
         text(&report.assessed_at),
-        opt(res.subscription_id.as_ref()),
+        opt(res.subscription_id.as_deref()),
         // The reference export's subscription display name: inventories carry none.
         String::new(),
-        opt(res.resource_group.as_ref()),
+        opt(res.resource_group.as_deref()),
         text(&res.kind),
         text(&res.name),
         text(&res.id),
@@ -123,7 +123,7 @@ fn row(report: &Report, rec: &Recommendation, res: &ResourceState) -> Vec<String
         text(&rec.description),
         text(&rec.remediation),
         text(&rec.severity),
-        state_label(&res.state),
+        state_label(res.state),
         text(&not_applicable_reason),
         // posture keeps no history: this assessment is the first evaluation it knows of.
         text(&report.assessed_at),
@@ -134,18 +134,18 @@ fn row(report: &Report, rec: &Recommendation, res: &ResourceState) -> Vec<String
         String::new(),
         String::new(),
         "Azure".to_string(),
-        opt(exemption.and_then(|e| e.owner.as_ref())),
+        opt(exemption.and_then(|e| e.owner.as_deref())),
         String::new(),
         String::new(),
         String::new(),
-        opt(res.message.as_ref()),
+        opt(res.message.as_deref()),
         number(rec.potential_gain.points),
         number(rec.potential_gain.percent),
-        opt(exemption.map(|e| &e.category)),
-        opt(exemption.map(|e| &e.reason)),
-        opt(exemption.and_then(|e| e.expires.as_ref())),
+        opt(exemption.map(|e| e.category.as_str())),
+        opt(exemption.map(|e| e.reason.as_str())),
+        opt(exemption.and_then(|e| e.expires.as_deref())),
         text(&res.fingerprint),
-        opt(res.baseline.as_ref()),
+        opt(res.baseline.as_deref()),
     ]
 }
 

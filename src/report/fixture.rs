@@ -45,18 +45,18 @@ fn resource(
     rg: &str,
     kind: &str,
     name: &str,
-    state: &str,
+    state: &'static str,
     message: Option<&str>,
     at: Option<(&str, usize)>,
     fingerprint: &str,
 ) -> ResourceState {
     ResourceState {
-        id: format!("/subscriptions/{sub}/resourceGroups/{rg}/providers/{kind}/{name}"),
+        id: format!("/subscriptions/{sub}/resourceGroups/{rg}/providers/{kind}/{name}").into(),
         kind: kind.into(),
         subscription_id: Some(sub.into()),
         resource_group: Some(rg.into()),
         name: name.into(),
-        state: state.into(),
+        state,
         message: message.map(Into::into),
         fingerprint: fingerprint.into(),
         exemption: None,
@@ -89,7 +89,11 @@ fn recommendation(
         control_name: control.1.into(),
         remediation: remediation.into(),
         quick_fix: false,
-        resource_types: resources.iter().map(|r| r.kind.clone()).take(1).collect(),
+        resource_types: resources
+            .iter()
+            .map(|r| r.kind.to_string())
+            .take(1)
+            .collect(),
         potential_gain: g,
         counts: Counts {
             healthy: count("healthy"),

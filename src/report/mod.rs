@@ -17,6 +17,7 @@ mod sarif_model;
 pub mod table;
 
 use std::io;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -79,8 +80,8 @@ pub struct ExemptionRef {
 /// A place in an input file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SourceLocation {
-    /// The file, as named in `inputs`.
-    pub file: String,
+    /// The file, as named in `inputs` (shared by the rows of every recommendation).
+    pub file: Arc<str>,
     /// 1-based line.
     pub line: usize,
     /// 1-based column.
@@ -92,18 +93,18 @@ pub struct SourceLocation {
 #[serde(rename_all = "camelCase")]
 pub struct ResourceState {
     /// Resource id as written in the input.
-    pub id: String,
+    pub id: Arc<str>,
     /// Resource type as written in the input.
     #[serde(rename = "type")]
-    pub kind: String,
+    pub kind: Arc<str>,
     /// Subscription id, when known.
-    pub subscription_id: Option<String>,
+    pub subscription_id: Option<Arc<str>>,
     /// Resource group, when known.
-    pub resource_group: Option<String>,
+    pub resource_group: Option<Arc<str>>,
     /// The resource's `name`, else the last segment of its id.
-    pub name: String,
+    pub name: Arc<str>,
     /// `healthy`, `unhealthy`, `not_applicable` or `exempt`.
-    pub state: String,
+    pub state: &'static str,
     /// Why it is unhealthy (several findings joined by "; ").
     pub message: Option<String>,
     /// Stable id of this (policy, resource) finding.

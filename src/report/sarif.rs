@@ -212,8 +212,8 @@ fn result(
         locations: vec![Location {
             physical_location: physical_location(report, res),
             logical_locations: vec![LogicalLocation {
-                name: res.name.clone(),
-                fully_qualified_name: res.id.clone(),
+                name: res.name.to_string(),
+                fully_qualified_name: res.id.to_string(),
                 kind: "resource".to_string(),
             }],
         }],
@@ -221,8 +221,8 @@ fn result(
         suppressions,
         baseline_state: res.baseline.as_deref().and_then(baseline_state),
         properties: Properties::Finding(ResultProperties {
-            resource_type: res.kind.clone(),
-            subscription_id: res.subscription_id.clone(),
+            resource_type: res.kind.to_string(),
+            subscription_id: res.subscription_id.as_deref().map(str::to_string),
             potential_gain_percent: round2(rec.potential_gain.percent),
         }),
     }
@@ -270,7 +270,7 @@ fn alert_rule(a: &Alert) -> Rule {
 fn alert_result(report: &Report, a: &Alert, rule_index: usize) -> SarifResult {
     let (level, _) = severity(&a.severity);
     let (file, line, column) = match &a.location {
-        Some(at) => (Some(at.file.as_str()), at.line, at.column),
+        Some(at) => (Some(&*at.file), at.line, at.column),
         None => (report.inputs.first().map(|i| i.path.as_str()), 1, 1),
     };
     let physical_location = file.map(|f| PhysicalLocation {
@@ -319,7 +319,7 @@ fn alert_result(report: &Report, a: &Alert, rule_index: usize) -> SarifResult {
 /// none.
 fn physical_location(report: &Report, res: &ResourceState) -> Option<PhysicalLocation> {
     let (file, line, column) = match &res.location {
-        Some(at) => (at.file.as_str(), at.line, at.column),
+        Some(at) => (&*at.file, at.line, at.column),
         None => (report.inputs.first()?.path.as_str(), 1, 1),
     };
     Some(PhysicalLocation {

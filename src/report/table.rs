@@ -530,14 +530,14 @@ mod tests {
         }
     }
 
-    fn resource(id: &str, state: &str, fingerprint: &str) -> ResourceState {
+    fn resource(id: &str, state: &'static str, fingerprint: &str) -> ResourceState {
         ResourceState {
             id: id.into(),
             kind: "Microsoft.Storage/storageAccounts".into(),
             subscription_id: Some("00000000-0000-0000-0000-000000000001".into()),
             resource_group: Some("rg-app".into()),
             name: id.rsplit('/').next().unwrap_or(id).into(),
-            state: state.into(),
+            state,
             message: (state == "unhealthy").then(|| "public network access enabled".into()),
             fingerprint: fingerprint.into(),
             exemption: None,

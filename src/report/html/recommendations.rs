@@ -301,8 +301,8 @@ fn write_resource(s: &mut String, r: &ResourceState) {
         "<tr><td><b>{}</b><br><code>{}</code></td><td class=\"state s-{}\">{}",
         Text(&r.name),
         Text(&r.id),
-        Attr(&r.state),
-        Text(&state_label(&r.state))
+        Attr(r.state),
+        Text(&state_label(r.state))
     );
     if r.baseline.as_deref() == Some("new") {
         s.push_str(" <span class=\"tag new\">new</span>");

@@ -170,7 +170,7 @@ fn input_text_is_shown_as_text_never_as_markup() {
     rec.remediation = format!("1. {img}\n2. </details></section><p>");
     rec.control_name = img.into();
     rec.resources[0].name = script.into();
-    rec.resources[0].id = format!("/subscriptions/x/{img}");
+    rec.resources[0].id = format!("/subscriptions/x/{img}").into();
     rec.resources[0].message = Some(format!("{img}\u{0}"));
     report.score.controls[1].name = script.into();
     report.exemptions[0].reason = img.into();
@@ -335,17 +335,17 @@ fn big_report() -> Report {
             let resources: Vec<ResourceState> = (0..40)
                 .map(|j| {
                     let mut r = template.resources[0].clone();
-                    r.name = format!("storage{i:04}x{j:02}");
+                    r.name = format!("storage{i:04}x{j:02}").into();
                     r.id = format!(
                         "/subscriptions/3f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b/resourceGroups/rg-app-{i:04}/providers/Microsoft.Storage/storageAccounts/{}",
                         r.name
-                    );
+                    )
+                    .into();
                     r.state = match j {
                         0..=7 => "unhealthy",
                         8..=9 => "exempt",
                         _ => "healthy",
-                    }
-                    .into();
+                    };
                     r.message = (j < 8).then(|| "public network access is Enabled and no firewall rule restricts it".into());
                     r
                 })
