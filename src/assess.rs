@@ -365,6 +365,9 @@ fn score_outcomes(
         .map(Vec::len)
         .sum();
     let mut entries = Vec::with_capacity(total);
+    // Each subscription's scope made once, shared by its entries.
+    let mut scopes: std::collections::HashMap<&str, Arc<str>, foldhash::fast::RandomState> =
+        std::collections::HashMap::default();
     for (rec, &ei) in scored.iter().enumerate() {
         let Some(findings) = evaluated.get(ei).and_then(|e| e.findings.as_ref()) else {
             continue;
@@ -377,11 +380,11 @@ fn score_outcomes(
                 recommendation: rec,
                 // The inventory holds one resource per id: its index numbers the resource.
                 resource: f.resource,
-                scope: r
-                    .subscription_id
-                    .as_deref()
-                    .unwrap_or("")
-                    .to_ascii_lowercase(),
+                scope: Arc::clone(
+                    scopes
+                        .entry(r.subscription_id.as_deref().unwrap_or(""))
+                        .or_insert_with_key(|s| s.to_ascii_lowercase().into()),
+                ),
                 state: f.state,
             });
         }
