@@ -888,7 +888,12 @@ impl Assessment {
     pub fn report(&self) -> Report {
         let rounded = self.score.rounded();
         let locations = self.resource_locations();
-        let strings = row_strings(&self.inventory.resources, self.jobs);
+        // Without a recommendation there is no row to share them (a load-only run).
+        let strings = if self.scored.is_empty() {
+            Vec::new()
+        } else {
+            row_strings(&self.inventory.resources, self.jobs)
+        };
         // Rows are independent per recommendation; a large estate has hundreds of thousands.
         let recs: Vec<(usize, usize)> = self.scored.iter().copied().enumerate().collect();
         let built = crate::parallel::map(&recs, self.jobs, |&(rec, ei)| {
