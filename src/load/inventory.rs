@@ -125,8 +125,8 @@ fn load_in_batches(
     let mut spans = SpanCache::default();
     let mut read = Vec::new();
     let mut parsed = Vec::new();
-    // Ids of the sources whose text was dropped between batches.
-    let mut released: Vec<SourceId> = Vec::new();
+    // Whether each file read had its text dropped between batches (parallel to `read`).
+    let mut released: Vec<bool> = Vec::new();
     // Read problems of every batch come before any parse problem, as in one batch.
     let mut read_problems = Problems::default();
     let batches = batches(&found, batch_bytes);
@@ -151,15 +151,14 @@ fn load_in_batches(
             opts.jobs,
             PIECE_BYTES,
         ));
-        if several {
-            let entries = read.iter_mut().zip(parsed.iter()).skip(first);
-            for ((_, id, _, file), p) in entries {
-                if text_unneeded(p) {
-                    sources.release(*id);
-                    file.text = std::sync::Arc::default();
-                    released.push(*id);
-                }
+        let entries = read.iter_mut().zip(parsed.iter()).skip(first);
+        for ((_, id, _, file), p) in entries {
+            let release = several && text_unneeded(p);
+            if release {
+                sources.release(*id);
+                file.text = std::sync::Arc::default();
             }
+            released.push(release);
         }
     }
     problems.extend(read_problems.into_vec());
@@ -284,15 +283,17 @@ fn text_unneeded(p: &Option<Parsed>) -> bool {
 /// Reads again the released files that a duplicate-id warning points into, when they still
 /// hold the bytes read first (same sha256), and puts their text back in `sources`; returns
 /// them by index into `read`. A file that changed or vanished since stays without text: its
-/// warnings then give the places found while parsing, without a snippet.
+/// warnings then give the places found while parsing, without a snippet. (Duplicates in
+/// every file of a large estate bring every text back at once: memory of the old peak,
+/// for an estate that needs fixing anyway.)
 fn restore_texts(
     merged: &Merged,
     read: &[(&Discovered, SourceId, String, SourceFile)],
-    released: &[SourceId],
+    released: &[bool],
     opts: &LoadOptions,
     sources: &mut SourceMap,
 ) -> Vec<(usize, SourceFile)> {
-    if released.is_empty() {
+    if !released.contains(&true) {
         return Vec::new();
     }
     let mut wanted: Vec<usize> = merged
@@ -304,12 +305,9 @@ fn restore_texts(
     wanted.dedup();
     let mut out = Vec::new();
     for fi in wanted {
-        let Some((d, id, sha256, _)) = read.get(fi) else {
+        let (Some((d, id, sha256, _)), Some(true)) = (read.get(fi), released.get(fi)) else {
             continue;
         };
-        if !released.contains(id) {
-            continue;
-        }
         let Ok(again) = super::text::read(&d.path, &d.display, opts.max_file_bytes) else {
             continue;
         };

@@ -630,7 +630,7 @@ fn a_released_file_that_changed_is_not_read_back() {
     let opts = LoadOptions::default();
     // The sha256 read first differs from the file's now: nothing is restored.
     let read = [(&d, id, "0".repeat(64), file.clone())];
-    assert!(restore_texts(&merged, &read, &[id], &opts, &mut sources).is_empty());
+    assert!(restore_texts(&merged, &read, &[true], &opts, &mut sources).is_empty());
     assert!(sources.get(id).unwrap().text.is_empty());
     // The same bytes: restored.
     let sha = super::super::text::read(&path, "a.ndjson", u64::MAX)
@@ -638,7 +638,7 @@ fn a_released_file_that_changed_is_not_read_back() {
         .sha256;
     let read = [(&d, id, sha, file)];
     assert_eq!(
-        restore_texts(&merged, &read, &[id], &opts, &mut sources).len(),
+        restore_texts(&merged, &read, &[true], &opts, &mut sources).len(),
         1
     );
     assert!(sources.get(id).unwrap().text.starts_with('{'));
