@@ -673,9 +673,9 @@ impl Assessment {
         let mut cache = load::locate::SpanCache::default();
         let mut out = vec![None; self.inventory.resources.len()];
         // One shared copy of each file's path for all its resources.
-        let mut paths: BTreeMap<usize, std::sync::Arc<str>> = BTreeMap::new();
+        let mut paths: BTreeMap<usize, Arc<str>> = BTreeMap::new();
         let mut path_of = |source: usize, file: &crate::source::SourceFile| {
-            std::sync::Arc::clone(
+            Arc::clone(
                 paths
                     .entry(source)
                     .or_insert_with(|| file.path.as_str().into()),
@@ -716,7 +716,7 @@ impl Assessment {
             for ((i, _), (line, column)) in found.into_iter().zip(places) {
                 if let Some(slot) = out.get_mut(i) {
                     *slot = Some(report::SourceLocation {
-                        file: std::sync::Arc::clone(&path),
+                        file: Arc::clone(&path),
                         line,
                         column,
                     });

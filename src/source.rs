@@ -17,7 +17,7 @@ pub struct SourceFile {
     pub path: String,
     /// The whole text, shared so diagnostics can hold it cheaply. An `Arc<String>` rather
     /// than an `Arc<str>`: the text read from a file is kept where it was read, where an
-    /// `Arc<str>` would copy it (1.6 GB of fresh memory at 1,000,000 resources).
+    /// `Arc<str>` would copy it (1.6 GB copied at 1,000,000 resources).
     pub text: Arc<String>,
 }
 

@@ -561,10 +561,7 @@ fn files_read_in_batches_load_as_in_one() {
     let (each, each_sources) = load_batched(dir.path(), 1);
     assert_eq!(each, one);
     assert!(one.contains("is read twice"), "{one}");
-    assert!(
-        one.contains("DUPLICATE") || one.contains("duplicate"),
-        "{one}"
-    );
+    assert!(one.contains(codes::DUPLICATE_ID), "{one}");
     let text = |s: &SourceMap, name: &str| {
         s.files()
             .iter()
