@@ -90,32 +90,60 @@ pub fn line_col_of(text: &str, offset: usize) -> (usize, usize) {
 
 /// The 1-based line and column of many byte offsets in one sweep over `text`: O(text +
 /// n log n) where calling [`line_col_of`] for each would be O(text × n) (a minified
-/// inventory is one line of megabytes holding thousands of resources).
+/// inventory is one line of megabytes holding thousands of resources). The column counts
+/// characters; an offset inside a character counts that character.
 pub fn line_cols_of(text: &str, offsets: &[usize]) -> Vec<(usize, usize)> {
     let mut order: Vec<usize> = (0..offsets.len()).collect();
     order.sort_by_key(|&i| offsets.get(i).copied().unwrap_or(0));
     let mut out = vec![(1usize, 1usize); offsets.len()];
-    let (mut line, mut col) = (1usize, 1usize);
-    let mut chars = text.char_indices().peekable();
+    let mut walk = LineWalk::default();
     for i in order {
-        let target = offsets.get(i).copied().unwrap_or(0).min(text.len());
-        while let Some(&(at, c)) = chars.peek() {
-            if at >= target {
-                break;
-            }
-            if c == '\n' {
-                line += 1;
-                col = 1;
-            } else {
-                col += 1;
-            }
-            chars.next();
-        }
+        let place = walk.to(text, offsets.get(i).copied().unwrap_or(0));
         if let Some(slot) = out.get_mut(i) {
-            *slot = (line, col);
+            *slot = place;
         }
     }
     out
+}
+
+/// Line and column at ascending byte offsets of one text, each found from the last: line
+/// breaks are counted with the memchr crate's vectorised search and characters as the
+/// bytes that do not continue one (an inventory document of 160 MB took 0.2 s a character
+/// at a time).
+#[derive(Debug, Clone, Copy)]
+pub struct LineWalk {
+    at: usize,
+    line: usize,
+    col: usize,
+}
+
+impl Default for LineWalk {
+    fn default() -> Self {
+        Self {
+            at: 0,
+            line: 1,
+            col: 1,
+        }
+    }
+}
+
+impl LineWalk {
+    /// The line and column of `offset` (clamped to the text), which must not be before the
+    /// last offset asked for (an earlier one gives the last place again).
+    pub fn to(&mut self, text: &str, offset: usize) -> (usize, usize) {
+        let target = offset.min(text.len()).max(self.at);
+        let passed = text.as_bytes().get(self.at..target).unwrap_or_default();
+        let chars = |b: &[u8]| b.iter().filter(|&&c| (c as i8) >= -0x40).count();
+        match memchr::memrchr(b'\n', passed) {
+            Some(last) => {
+                self.line += memchr::memchr_iter(b'\n', passed).count();
+                self.col = 1 + chars(passed.get(last + 1..).unwrap_or_default());
+            }
+            None => self.col += chars(passed),
+        }
+        self.at = target;
+        (self.line, self.col)
+    }
 }
 
 /// A span of `len` bytes at `offset`, clamped to the text.
@@ -199,6 +227,56 @@ mod tests {
         let many = line_cols_of(text, &offsets);
         for (o, lc) in offsets.iter().zip(many) {
             assert_eq!(lc, line_col_of(text, *o), "offset {o}");
+        }
+    }
+
+    /// The sweep as it was written first, a character at a time: the reference for the
+    /// vectorised one.
+    fn char_by_char(text: &str, offsets: &[usize]) -> Vec<(usize, usize)> {
+        let mut order: Vec<usize> = (0..offsets.len()).collect();
+        order.sort_by_key(|&i| offsets[i]);
+        let mut out = vec![(1, 1); offsets.len()];
+        let (mut line, mut col) = (1, 1);
+        let mut chars = text.char_indices().peekable();
+        for i in order {
+            let target = offsets[i].min(text.len());
+            while let Some(&(at, c)) = chars.peek() {
+                if at >= target {
+                    break;
+                }
+                if c == '\n' {
+                    line += 1;
+                    col = 1;
+                } else {
+                    col += 1;
+                }
+                chars.next();
+            }
+            out[i] = (line, col);
+        }
+        out
+    }
+
+    #[test]
+    fn the_vectorised_sweep_agrees_with_a_character_at_a_time() {
+        let long = format!("{}\n{}", "é€x\r".repeat(40), "\u{10348}a\n".repeat(30));
+        for text in [
+            "",
+            "\n",
+            "a",
+            "\n\n\r\n",
+            "ab\ncdé\nf\n\nxyz",
+            "€\u{10348}\né",
+            &long,
+        ] {
+            // Every offset, inside characters and past the end too, in mixed order.
+            let mut offsets: Vec<usize> = (0..=text.len() + 2).rev().collect();
+            offsets.extend((0..=text.len()).step_by(3));
+            assert_eq!(
+                line_cols_of(text, &offsets),
+                char_by_char(text, &offsets),
+                "{text:?}"
+            );
         }
     }
 }

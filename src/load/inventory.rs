@@ -393,8 +393,8 @@ fn resource_at(parsed: &[Option<Parsed>], (fi, i): At) -> Option<&Resource> {
 type Parsed = (Vec<Resource>, Vec<Snapshot>, Problems);
 
 /// The resources, snapshots and problems of each file read, parallel to `read`. Work is
-/// spread over `jobs` threads by file, and by piece within a large NDJSON file; each file's
-/// result is the same as parsing it whole on one thread.
+/// spread over `jobs` threads by file, and by piece within a large NDJSON file or JSON
+/// document; each file's result is the same as parsing it whole on one thread.
 fn parse_files(
     read: &[(&Discovered, SourceId, String, SourceFile)],
     jobs: usize,
@@ -405,18 +405,30 @@ fn parse_files(
         let (resources, found) = file_resources(file, *id, d.format, &mut local);
         (resources, found, local)
     };
-    // Pieces of the large NDJSON files, numbered by a first, cheap pass (line breaks and
-    // values per piece), so that each piece knows its first line and value. Only when there
-    // are too few large files to keep every thread busy: each piece shares keys and strings
-    // within itself only, so pieces cost memory (about 3% at 1,000,000 resources).
-    let large = |(d, _, _, file): &&(&Discovered, SourceId, String, SourceFile)| {
-        d.format == Format::Ndjson && file.text.len() >= 2 * piece_bytes
+    // The resource list of each JSON document, found by scanning, so that its elements are
+    // parsed in pieces like an NDJSON file's lines and each resource knows its place.
+    let lists: Vec<Option<Listed>> = crate::parallel::map(read, jobs, |(d, _, _, file)| {
+        (d.format == Format::Json).then(|| listed(file)).flatten()
+    })
+    .into_iter()
+    .map(Option::flatten)
+    .collect();
+    // Pieces of the large files, numbered (for NDJSON) by a first, cheap pass (line breaks
+    // and values per piece), so that each piece knows its first line and value. Only when
+    // there are too few large files to keep every thread busy: each piece shares keys and
+    // strings within itself only, so pieces cost memory (about 3% at 1,000,000 resources).
+    let large = |fi: usize| {
+        read.get(fi).is_some_and(|(d, _, _, file)| {
+            let piecewise =
+                d.format == Format::Ndjson || lists.get(fi).is_some_and(Option::is_some);
+            piecewise && file.text.len() >= 2 * piece_bytes
+        })
     };
-    let split_large = jobs > 1 && read.iter().filter(large).count() < 2 * jobs;
+    let split_large = jobs > 1 && (0..read.len()).filter(|&fi| large(fi)).count() < 2 * jobs;
     let mut pieces: Vec<(usize, ndjson::Piece)> = Vec::new();
     for (fi, entry) in read.iter().enumerate() {
-        let (_, _, _, file) = entry;
-        if split_large && large(&entry) {
+        let (d, _, _, file) = entry;
+        if split_large && large(fi) && d.format == Format::Ndjson {
             let split = ndjson::split(&file.text, piece_bytes);
             pieces.extend(split.into_iter().map(|p| (fi, p)));
         }
@@ -426,8 +438,32 @@ fn parse_files(
             .map(|(_, _, _, file)| ndjson::count(&file.text, p))
     });
     let mut work: Vec<Work<'_>> = Vec::new();
-    let mut split = vec![false; read.len()];
+    // How each file is parsed: whole, in NDJSON pieces, or as list elements.
+    let mut how = vec![How::Whole; read.len()];
     for (fi, (d, id, _, file)) in read.iter().enumerate() {
+        let unit = |part| Work {
+            file: fi,
+            part,
+            source: file,
+            id: *id,
+            format: d.format,
+        };
+        if let Some(Some(list)) = lists.get(fi) {
+            let size = if split_large && large(fi) {
+                piece_bytes
+            } else {
+                usize::MAX
+            };
+            work.extend(
+                list.parts(size)
+                    .into_iter()
+                    .map(|r| unit(Part::Elements(r))),
+            );
+            if let Some(h) = how.get_mut(fi) {
+                *h = How::Elements;
+            }
+            continue;
+        }
         let range =
             pieces.partition_point(|(f, _)| *f < fi)..pieces.partition_point(|(f, _)| *f <= fi);
         let mut mine: Vec<ndjson::Piece> = pieces
@@ -443,32 +479,32 @@ fn parse_files(
             .iter()
             .map(|c| c.flatten())
             .collect();
-        let unit = |piece| Work {
-            file: fi,
-            piece,
-            source: file,
-            id: *id,
-            format: d.format,
-        };
         match mine_counts {
             Some(c) if !mine.is_empty() => {
                 ndjson::number(&mut mine, &c);
-                work.extend(mine.into_iter().map(|p| unit(Some(p))));
-                if let Some(flag) = split.get_mut(fi) {
-                    *flag = true;
+                work.extend(mine.into_iter().map(|p| unit(Part::Lines(p))));
+                if let Some(h) = how.get_mut(fi) {
+                    *h = How::Lines;
                 }
             }
-            _ => work.push(unit(None)),
+            _ => work.push(unit(Part::Whole)),
         }
     }
-    let done = crate::parallel::map(&work, jobs, |w| match &w.piece {
-        None => Done::Whole(read.get(w.file).map(whole)),
-        Some(p) => Done::Piece(piece_resources(w, p)),
+    let done = crate::parallel::map(&work, jobs, |w| match &w.part {
+        Part::Whole => Done::Whole(read.get(w.file).map(whole)),
+        Part::Lines(p) => Done::Piece(piece_resources(w, p)),
+        Part::Elements(range) => Done::Elements(
+            lists
+                .get(w.file)
+                .and_then(Option::as_ref)
+                .and_then(|list| element_resources(w, list, range.clone())),
+        ),
     });
     // Whole files' results go straight out; pieces are gathered per file, in order.
     let mut out: Vec<Option<Parsed>> = read.iter().map(|_| None).collect();
     let mut gathered: Vec<Option<Vec<PieceResult>>> =
         read.iter().map(|_| Some(Vec::new())).collect();
+    let mut elements: Vec<Option<Vec<Resource>>> = read.iter().map(|_| Some(Vec::new())).collect();
     for (w, result) in work.iter().zip(done) {
         match result {
             Some(Done::Whole(parsed)) => {
@@ -481,27 +517,44 @@ fn parse_files(
                     list.push(piece);
                 }
             }
-            // A worker that died (a bug): a whole file is reported unread by the caller; a
-            // file with a lost piece is parsed whole below.
-            None => {
+            Some(Done::Elements(Some(resources))) => {
+                if let Some(Some(list)) = elements.get_mut(w.file) {
+                    list.extend(resources);
+                }
+            }
+            // A worker that died (a bug) or an element that is not a plain resource: such a
+            // file is parsed whole below.
+            Some(Done::Elements(None)) | None => {
                 if let Some(slot) = gathered.get_mut(w.file) {
+                    *slot = None;
+                }
+                if let Some(slot) = elements.get_mut(w.file) {
                     *slot = None;
                 }
             }
         }
     }
     for (fi, entry) in read.iter().enumerate() {
-        if !split.get(fi).copied().unwrap_or(false) {
-            continue;
-        }
         let (d, _, _, file) = entry;
-        let mut local = Problems::default();
-        let result = gathered
-            .get_mut(fi)
-            .and_then(Option::take)
-            .and_then(|list| join_pieces(file, d.format, list, &mut local))
-            .map(|(resources, snapshots)| (resources, snapshots, local))
-            .unwrap_or_else(|| whole(entry));
+        let result = match how.get(fi) {
+            Some(How::Lines) => {
+                let mut local = Problems::default();
+                gathered
+                    .get_mut(fi)
+                    .and_then(Option::take)
+                    .and_then(|list| join_pieces(file, d.format, list, &mut local))
+                    .map(|(resources, snapshots)| (resources, snapshots, local))
+                    .unwrap_or_else(|| whole(entry))
+            }
+            // Plain resources only: no problem to report, as for a plain document parsed
+            // whole (see `Collector::whole`).
+            Some(How::Elements) => elements
+                .get_mut(fi)
+                .and_then(Option::take)
+                .map(|resources| (resources, Vec::new(), Problems::default()))
+                .unwrap_or_else(|| whole(entry)),
+            _ => continue,
+        };
         if let Some(slot) = out.get_mut(fi) {
             *slot = Some(result);
         }
@@ -509,10 +562,104 @@ fn parse_files(
     out
 }
 
+/// How [`parse_files`] parses one file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum How {
+    Whole,
+    Lines,
+    Elements,
+}
+
+/// A JSON document's resource list as found by scanning (see [`locate::json_list`]), with
+/// the place of each element.
+struct Listed {
+    pointer: &'static str,
+    elements: Vec<(usize, usize)>,
+    places: Vec<(usize, usize)>,
+}
+
+impl Listed {
+    /// Runs of consecutive elements of at least `size` bytes each (the last may be shorter);
+    /// one run, possibly empty, when the list is smaller.
+    fn parts(&self, size: usize) -> Vec<std::ops::Range<usize>> {
+        let mut out = Vec::new();
+        let mut from = 0;
+        let mut bytes = 0usize;
+        for (i, (start, end)) in self.elements.iter().enumerate() {
+            bytes = bytes.saturating_add(end - start);
+            if bytes >= size {
+                out.push(from..i + 1);
+                from = i + 1;
+                bytes = 0;
+            }
+        }
+        if from < self.elements.len() || out.is_empty() {
+            out.push(from..self.elements.len());
+        }
+        out
+    }
+}
+
+/// How deeply an element or other member of a listed document may nest. serde_json refuses
+/// more than 127 levels counted from the top of the document, so an element parsed alone
+/// could pass where the whole document fails; a deeper document is parsed whole, which
+/// reports it.
+const LIST_MAX_DEPTH: usize = 100;
+
+/// The resource list of a JSON document whose outline and other members are sound;
+/// `None` sends the document down the whole path.
+fn listed(file: &SourceFile) -> Option<Listed> {
+    let list = locate::json_list(&file.text)?;
+    if list.deepest > LIST_MAX_DEPTH {
+        return None;
+    }
+    // The members beside the list must parse as the whole document's parse would have
+    // required (no syntax error, no duplicate key).
+    let mut scratch = super::value::Interner::default();
+    for &(start, end) in &list.others {
+        super::value::engine_document(file.text.get(start..end)?, &mut scratch)?;
+    }
+    let mut walk = crate::source::LineWalk::default();
+    let places = list
+        .elements
+        .iter()
+        .map(|&(start, _)| walk.to(&file.text, start))
+        .collect();
+    Some(Listed {
+        pointer: list.pointer,
+        elements: list.elements,
+        places,
+    })
+}
+
+/// The resources of elements `range` of a listed document, as [`plain_document`] gives
+/// them; `None` when one of them is not a plain resource (the document is then parsed
+/// whole, which reports why).
+fn element_resources(
+    w: &Work<'_>,
+    list: &Listed,
+    range: std::ops::Range<usize>,
+) -> Option<Vec<Resource>> {
+    let mut interner = super::value::Interner::default();
+    let mut out = Vec::with_capacity(range.len());
+    for i in range {
+        let &(start, end) = list.elements.get(i)?;
+        let entries = super::value::object_entries(w.source.text.get(start..end)?, &mut interner)?;
+        let origin = Origin {
+            source: w.id,
+            pointer: format!("{}/{i}", list.pointer),
+            place: list.places.get(i).copied(),
+        };
+        out.push(plain_resource(entries, origin, &mut interner)?);
+    }
+    Some(out)
+}
+
 /// A unit of work's result.
 enum Done {
     Whole(Option<Parsed>),
     Piece(PieceResult),
+    Elements(Option<Vec<Resource>>),
 }
 
 /// `file:line:col` of a resource, for messages.
@@ -619,10 +766,34 @@ pub fn ndjson_resources_in_pieces(
     piece_bytes: usize,
     problems: &mut Problems,
 ) -> (Vec<Resource>, Vec<Snapshot>) {
+    resources_in_pieces(file, id, Format::Ndjson, piece_bytes, problems)
+}
+
+/// [`resources_from_text`] for a JSON document whose resource list is cut into pieces of
+/// about `piece_bytes` bytes, parsed on two threads and joined, as a large document is
+/// loaded: the entry point for fuzzing the pieces against the whole text. Resources taken
+/// this way know their place; the whole path leaves it to the locator.
+pub fn json_resources_in_pieces(
+    file: &SourceFile,
+    id: SourceId,
+    piece_bytes: usize,
+    problems: &mut Problems,
+) -> (Vec<Resource>, Vec<Snapshot>) {
+    resources_in_pieces(file, id, Format::Json, piece_bytes, problems)
+}
+
+/// One file through [`parse_files`] on two threads, with pieces of `piece_bytes`.
+fn resources_in_pieces(
+    file: &SourceFile,
+    id: SourceId,
+    format: Format,
+    piece_bytes: usize,
+    problems: &mut Problems,
+) -> (Vec<Resource>, Vec<Snapshot>) {
     let d = Discovered {
         path: file.path.clone().into(),
         display: file.path.clone(),
-        format: Format::Ndjson,
+        format,
     };
     let read = [(&d, id, String::new(), file.clone())];
     let parsed = parse_files(&read, 2, piece_bytes)
@@ -914,14 +1085,24 @@ fn plain_resource(
 /// large export loads as fast as the same lines in several files.
 const PIECE_BYTES: usize = 16 << 20;
 
-/// One unit of parsing work: a whole file, or a piece of a large NDJSON file.
+/// One unit of parsing work: a whole file, or a piece of a large NDJSON file or JSON
+/// document.
 struct Work<'a> {
     /// Index into the files read.
     file: usize,
-    piece: Option<ndjson::Piece>,
+    part: Part,
     source: &'a SourceFile,
     id: SourceId,
     format: Format,
+}
+
+/// What a unit of work covers.
+enum Part {
+    Whole,
+    /// A run of lines of an NDJSON file.
+    Lines(ndjson::Piece),
+    /// A run of elements of a JSON document's resource list.
+    Elements(std::ops::Range<usize>),
 }
 
 /// What one piece of an NDJSON file holds, before the pieces are joined.

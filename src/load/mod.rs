@@ -31,8 +31,9 @@ use crate::source::{SourceFile, SourceId, SourceMap};
 
 pub use discover::discover;
 pub use inventory::{
-    document_resources_both_ways, line_resource_both_ways, load_inventory, load_inventory_with,
-    ndjson_resources_in_pieces, resources_from_text, Inventory, Snapshot, SNAPSHOT_KIND,
+    document_resources_both_ways, json_resources_in_pieces, line_resource_both_ways,
+    load_inventory, load_inventory_with, ndjson_resources_in_pieces, resources_from_text,
+    Inventory, Snapshot, SNAPSHOT_KIND,
 };
 pub use value::DuplicateKey;
 

@@ -16,6 +16,8 @@
 mod scan_json;
 mod scan_yaml;
 
+pub(crate) use scan_json::list as json_list;
+
 use std::collections::HashMap;
 
 use super::Format;

@@ -300,6 +300,165 @@ fn whole_and_in_pieces(text: &str, size: usize) -> [String; 2] {
     ]
 }
 
+/// One JSON document parsed by the general whole-document path and by the loader with its
+/// list in pieces of `size` bytes (two threads): resources (with their place, found by the
+/// locator where the parse did not give it), snapshots and problems rendered for
+/// comparison; and how many resources of the loader's parse knew their place.
+fn json_whole_and_in_pieces(text: &str, size: usize) -> ([String; 2], usize) {
+    let mut sources = SourceMap::default();
+    let id = sources.add("doc.json", text);
+    let file = sources.get(id).unwrap().clone();
+    let render = |(resources, snapshots, problems): Parsed| {
+        let mut cache = SpanCache::default();
+        let resources: Vec<String> = resources
+            .iter()
+            .map(|r| {
+                let place = r.origin.place.or_else(|| {
+                    let (offset, _) = cache.span(&file, Format::Json, &r.origin.pointer)?;
+                    crate::source::line_cols_of(&file.text, &[offset])
+                        .first()
+                        .copied()
+                });
+                format!("{} {} {place:?} {:?}", r.id, r.origin.pointer, r.value)
+            })
+            .collect();
+        let problems: Vec<String> = problems
+            .all()
+            .iter()
+            .map(|p| format!("{:?} {} {}", p.level, p.code, brief(p)))
+            .collect();
+        format!("{resources:#?}\n{}\n{problems:#?}", snapshots.len())
+    };
+    let mut problems = Problems::default();
+    let (resources, snapshots) = file_resources(&file, id, Format::Json, &mut problems);
+    let whole = render((resources, snapshots, problems));
+    let mut problems = Problems::default();
+    let (resources, snapshots) = json_resources_in_pieces(&file, id, size, &mut problems);
+    let placed = resources
+        .iter()
+        .filter(|r| r.origin.place.is_some())
+        .count();
+    ([whole, render((resources, snapshots, problems))], placed)
+}
+
+#[test]
+fn a_json_list_in_pieces_loads_as_the_whole_document() {
+    let items: Vec<String> = (0..30).map(line).collect();
+    let pretty = |items: &[String]| {
+        format!(
+            "{{\r\n  \"value\": [\r\n    {}\r\n  ]\r\n}}\r\n",
+            items.join(",\r\n    ")
+        )
+    };
+    let taken = [
+        format!("[{}]", items.join(",")),
+        // Pretty-printed, CRLF, other members around the list (a Resource Graph page).
+        format!(
+            "{{\"count\": 30, \"data\": [\n{}\n], \"facets\": [], \"skip_token\": null}}",
+            items.join(",\n")
+        ),
+        pretty(&items),
+        // Characters of several bytes before and inside elements: columns count characters.
+        format!(
+            "{{\"note\": \"é€\u{10348}\", \"value\": [{}, {}]}}",
+            items[0],
+            line(1).replace("\"n\"", "\"é€\"")
+        ),
+        // Escaped keys at the top: "\u0064ata" is "data".
+        format!("{{\"\\u0064ata\": [{}]}}", items[2]),
+        "[]".to_string(),
+        " { \"value\" : [ ] } ".to_string(),
+    ];
+    for text in &taken {
+        for size in [1, 300, 1 << 20] {
+            let ([whole, pieces], placed) = json_whole_and_in_pieces(text, size);
+            assert_eq!(whole, pieces, "{size}: {text}");
+            assert_eq!(placed, pieces.matches("Some((").count(), "{text}");
+            assert_eq!(
+                placed,
+                whole.matches(" /").count(),
+                "every resource placed: {text}"
+            );
+        }
+    }
+    // The comparison means something: resources with places past the first line.
+    let ([_, pieces], placed) = json_whole_and_in_pieces(&pretty(&items), 300);
+    assert_eq!(placed, 30);
+    assert!(pieces.contains("sa29 /value/29 Some((32, 5))"), "{pieces}");
+}
+
+#[test]
+fn list_parts_hold_at_least_the_given_bytes() {
+    let list = Listed {
+        pointer: "",
+        // Elements of 10, 5, 20, 5 and 1 bytes.
+        elements: vec![(0, 10), (11, 16), (17, 37), (38, 43), (44, 45)],
+        places: Vec::new(),
+    };
+    assert_eq!(list.parts(15), vec![0..2, 2..3, 3..5]);
+    assert_eq!(list.parts(1), vec![0..1, 1..2, 2..3, 3..4, 4..5]);
+    assert_eq!(list.parts(41), vec![0..5]);
+    assert_eq!(list.parts(usize::MAX), vec![0..5]);
+    let empty = Listed {
+        pointer: "",
+        elements: Vec::new(),
+        places: Vec::new(),
+    };
+    assert_eq!(empty.parts(15), vec![0..0]);
+}
+
+#[test]
+fn json_documents_the_list_path_must_not_take_load_as_before() {
+    let a = line(1);
+    // serde_json refuses a 128th level of nesting: an element holding 125 levels is one
+    // too many inside {"value": [...]} (top object, list, element), though not alone.
+    let nested = |n: usize| format!("{}1{}", "[".repeat(n), "]".repeat(n));
+    let (deep, deep_ok, deep_beside) = (nested(125), nested(124), nested(127));
+    let cases = [
+        // Problems inside an element, a duplicate key (in an element, beside the list).
+        format!("[{a},{{\"id\":\"y\"}}]"),
+        format!("[{a},{{\"id\":\"y\",\"type\":\"a/b\",\"k\":1,\"k\":2}}]"),
+        format!("{{\"data\":[{a}],\"count\":1,\"count\":2}}"),
+        format!("{{\"data\":[{a}],\"meta\":{{\"x\":1,\"x\":2}}}}"),
+        // Outline problems: separators, trailing text, an element that is no object, an
+        // unclosed list, a raw line break in a string.
+        format!("[{a},,{a}]"),
+        format!("[{a},]"),
+        format!("[{a}] x"),
+        format!("[{a}][]"),
+        format!("[{a},1]"),
+        format!("[{a}"),
+        format!("{{\"value\":[{a}]"),
+        format!("{{\"value\":[{a}]}},"),
+        format!("[{}]", a.replace("sa1", "s\na1")),
+        format!("{{\"value\":[{a}] \"x\": 1}}"),
+        format!("{{\"va\\qlue\":[{a}]}}"),
+        // Not the list shapes: one resource, a snapshot, a table, a list that is no array.
+        a.clone(),
+        r#"{"kind":"posture-agent-snapshot","id":"x","type":"a/b"}"#.to_string(),
+        r#"{"data":{"columns":[],"rows":[]}}"#.to_string(),
+        format!("{{\"value\":{a}}}"),
+        // Nesting: past serde_json's limit counted from the top, and just within it.
+        format!(
+            "{{\"value\":[{}]}}",
+            a.replace("\"n\":1", &format!("\"n\":{deep}"))
+        ),
+        format!("{{\"value\":[{a}],\"x\":{deep_beside}}}"),
+        format!(
+            "{{\"value\":[{}]}}",
+            a.replace("\"n\":1", &format!("\"n\":{deep_ok}"))
+        ),
+        String::new(),
+        "  ".to_string(),
+    ];
+    for text in &cases {
+        for size in [1, 1 << 20] {
+            let ([whole, pieces], _) = json_whole_and_in_pieces(text, size);
+            assert_eq!(whole, pieces, "{size}: {text}");
+        }
+    }
+}
+
 fn line(i: usize) -> String {
     format!(
         "{{\"id\":\"/subscriptions/s/resourceGroups/g/providers/Microsoft.Storage/storageAccounts/sa{i}\",\"type\":\"Microsoft.Storage/storageAccounts\",\"properties\":{{\"n\":{i}}}}}"
@@ -544,12 +703,13 @@ fn files_read_in_batches_load_as_in_one() {
     // b: repeats a's ids 3 and 4 (duplicates across two released files), one of them on a
     // line with leading spaces, and a line that is not JSON.
     let b = format!("{}\n  {}\n{{oops\n{}\n", line(3), line(4), line(20));
-    // c: a JSON document (its resources have no place while parsing: its text is kept),
-    // repeating b's id 20.
+    // c: a JSON list (its resources know their place too), repeating b's id 20; e: one
+    // resource as a JSON document (no place while parsing: its text is kept).
     let c = format!("[{}, {}]", line(20), line(21));
     std::fs::write(dir.path().join("a.ndjson"), a).unwrap();
     std::fs::write(dir.path().join("b.ndjson"), b).unwrap();
     std::fs::write(dir.path().join("c.json"), c).unwrap();
+    std::fs::write(dir.path().join("e.json"), line(22)).unwrap();
     std::fs::copy(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/agents/vm-prod-web01.json"),
         dir.path().join("d-agent.json"),
@@ -572,8 +732,10 @@ fn files_read_in_batches_load_as_in_one() {
     // Released after loading in batches (and only then); kept where still needed.
     assert_eq!(text(&each_sources, "a.ndjson"), 0);
     assert_eq!(text(&each_sources, "b.ndjson"), 0);
+    assert_eq!(text(&each_sources, "c.json"), 0);
     assert!(text(&one_sources, "a.ndjson") > 0);
-    assert!(text(&each_sources, "c.json") > 0);
+    assert!(text(&one_sources, "c.json") > 0);
+    assert!(text(&each_sources, "e.json") > 0);
     assert!(text(&each_sources, "d-agent.json") > 0);
 }
 
