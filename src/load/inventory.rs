@@ -133,24 +133,44 @@ fn load_in_batches(
     let several = batches.len() > 1;
     for batch in batches {
         let first = read.len();
+        let mut boms = Vec::new();
         for (d, got) in batch
             .iter()
             .zip(read_sources(batch, opts, sources, &mut read_problems))
         {
-            if let Some((id, sha256)) = got {
+            if let Some((id, bom)) = got {
                 formats.insert(id, d.format);
                 if let Some(file) = sources.get(id).cloned() {
-                    read.push((d, id, sha256, file));
+                    read.push((d, id, String::new(), file));
+                    boms.push(bom);
                 }
             }
         }
+        let mine = read.get_mut(first..).unwrap_or_default();
+        let hash = |files: &[_]| -> Vec<String> {
+            files
+                .iter()
+                .zip(&boms)
+                .map(|((_, _, _, file), &bom): (&Read<'_>, _)| {
+                    super::text::sha256_of(&file.text, bom)
+                })
+                .collect()
+        };
         // Files are parsed and checked on `jobs` threads, then merged in discovery order, so
-        // the result (and which duplicate wins) does not depend on the thread count.
-        parsed.extend(parse_files(
-            read.get(first..).unwrap_or_default(),
-            opts.jobs,
-            PIECE_BYTES,
-        ));
+        // the result (and which duplicate wins) does not depend on the thread count. They
+        // are hashed on one more thread meanwhile: parsing has stretches on one thread (a
+        // large JSON list is scanned for its elements first), hashing none.
+        let (found, hashes) = std::thread::scope(|scope| {
+            let files: &[Read<'_>] = mine;
+            let hashing = scope.spawn(|| hash(files));
+            let found = parse_files(files, opts.jobs, PIECE_BYTES);
+            // A hashing thread that died (a bug): hash here.
+            (found, hashing.join().unwrap_or_else(|_| hash(files)))
+        });
+        for (entry, sha256) in mine.iter_mut().zip(hashes) {
+            entry.2 = sha256;
+        }
+        parsed.extend(found);
         let entries = read.iter_mut().zip(parsed.iter()).skip(first);
         for ((_, id, _, file), p) in entries {
             let release = several && text_unneeded(p);
@@ -391,6 +411,9 @@ fn resource_at(parsed: &[Option<Parsed>], (fi, i): At) -> Option<&Resource> {
 
 /// What one file holds: its resources, its agent snapshots and the problems found.
 type Parsed = (Vec<Resource>, Vec<Snapshot>, Problems);
+
+/// A file read: how it was found, its id, the sha256 of its bytes and its text.
+type Read<'a> = (&'a Discovered, SourceId, String, SourceFile);
 
 /// The resources, snapshots and problems of each file read, parallel to `read`. Work is
 /// spread over `jobs` threads by file, and by piece within a large NDJSON file or JSON

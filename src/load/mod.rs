@@ -346,29 +346,33 @@ pub fn read_document_with(
     (!failed).then(|| (id, assemble(docs, d.format)))
 }
 
-/// [`read_source`] for many files: read and hashed on `opts.jobs` threads (hashing a large
-/// inventory takes a while), registered in the given order, so ids and problems do not
-/// depend on the thread count. One entry per file, `None` for a file that was not read.
+/// [`read_source`] for many files, read on `opts.jobs` threads and registered in the given
+/// order, so ids and problems do not depend on the thread count; not hashed, so that the
+/// caller can hash them beside parsing (see [`text::sha256_of`]). One entry per file: its
+/// id and whether its bytes began with a byte order mark, `None` for a file not read.
 pub(crate) fn read_sources(
     found: &[Discovered],
     opts: &LoadOptions,
     sources: &mut SourceMap,
     problems: &mut Problems,
-) -> Vec<Option<(SourceId, String)>> {
+) -> Vec<Option<(SourceId, bool)>> {
     let texts = crate::parallel::map(found, opts.jobs, |d| {
-        text::read(&d.path, &d.display, opts.max_file_bytes).map(|t| (t.text, t.sha256))
+        text::read_unhashed(&d.path, &d.display, opts.max_file_bytes)
     });
     found
         .iter()
         .zip(texts)
-        .map(|(d, read)| match read {
-            Some(Ok((text, sha256))) => Some((sources.add(d.display.clone(), text), sha256)),
-            Some(Err(p)) => {
-                problems.push(*p);
-                None
-            }
+        .map(|(d, read)| {
             // A worker that died (a bug): read this one here rather than lose it.
-            None => read_source(d, opts, sources, problems),
+            let read = read
+                .unwrap_or_else(|| text::read_unhashed(&d.path, &d.display, opts.max_file_bytes));
+            match read {
+                Ok((text, bom)) => Some((sources.add(d.display.clone(), text), bom)),
+                Err(p) => {
+                    problems.push(*p);
+                    None
+                }
+            }
         })
         .collect()
 }

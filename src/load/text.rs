@@ -21,6 +21,32 @@ pub(crate) struct FileText {
 
 /// Reads `path` (shown as `display`), refusing more than `max` bytes.
 pub(crate) fn read(path: &Path, display: &str, max: u64) -> Result<FileText, Box<Problem>> {
+    let (text, bom) = read_unhashed(path, display, max)?;
+    let sha256 = sha256_of(&text, bom);
+    Ok(FileText { text, sha256 })
+}
+
+/// Hex sha256 of the bytes a text was decoded from: its UTF-8, after a byte order mark when
+/// it had one (decoding changes nothing else). Lets a caller hash a large file on another
+/// thread while it parses the text.
+pub(crate) fn sha256_of(text: &str, bom: bool) -> String {
+    let mut hasher = Sha256::new();
+    if bom {
+        hasher.update(BOM);
+    }
+    hasher.update(text.as_bytes());
+    hex(&hasher.finalize())
+}
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// [`read`] without the hash: the text, and whether the bytes started with a byte order
+/// mark (see [`sha256_of`]).
+pub(crate) fn read_unhashed(
+    path: &Path,
+    display: &str,
+    max: u64,
+) -> Result<(String, bool), Box<Problem>> {
     let io = |e: std::io::Error| Box::new(io_problem(display, &e));
     let file = std::fs::File::open(path).map_err(io)?;
     let meta = file.metadata().map_err(io)?;
@@ -38,9 +64,9 @@ pub(crate) fn read(path: &Path, display: &str, max: u64) -> Result<FileText, Box
     if bytes.len() as u64 > max {
         return Err(Box::new(too_large(display, bytes.len() as u64, max)));
     }
-    let sha256 = hex(&Sha256::digest(&bytes));
+    let bom = bytes.starts_with(BOM);
     let text = decode(bytes, display)?;
-    Ok(FileText { text, sha256 })
+    Ok((text, bom))
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -53,8 +79,8 @@ fn hex(bytes: &[u8]) -> String {
 
 /// Decodes UTF-8 (a leading BOM is dropped); UTF-16 and invalid bytes are errors.
 pub(crate) fn decode(mut bytes: Vec<u8>, display: &str) -> Result<String, Box<Problem>> {
-    if bytes.starts_with(b"\xEF\xBB\xBF") {
-        bytes.drain(..3);
+    if bytes.starts_with(BOM) {
+        bytes.drain(..BOM.len());
     }
     let utf16_bom = bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF");
     // Without a BOM, ASCII text in UTF-16 has a NUL in every other byte.
@@ -181,6 +207,25 @@ mod tests {
         let t = read(&path, "a.json", 9).ok().unwrap();
         assert_eq!(t.text, "[1, 2, 3]");
         assert_eq!(t.sha256.len(), 64);
+    }
+
+    /// The hash is of the bytes on disk, byte order mark included, though it is computed
+    /// from the decoded text.
+    #[test]
+    fn hashes_the_bytes_read_with_their_byte_order_mark() {
+        let dir = tempfile::tempdir().unwrap();
+        for bytes in [&b"\xEF\xBB\xBF[\"\xC3\xA9\"]"[..], b"[\"\xC3\xA9\"]", b""] {
+            let path = dir.path().join("a.json");
+            std::fs::write(&path, bytes).unwrap();
+            let t = read(&path, "a.json", 100).ok().unwrap();
+            assert_eq!(
+                t.text,
+                String::from_utf8_lossy(bytes).trim_start_matches('\u{feff}')
+            );
+            assert_eq!(t.sha256, hex(&Sha256::digest(bytes)), "{bytes:?}");
+            let (text, bom) = read_unhashed(&path, "a.json", 100).ok().unwrap();
+            assert_eq!(sha256_of(&text, bom), t.sha256);
+        }
     }
 
     #[test]
