@@ -51,15 +51,26 @@ for n in $SIZES; do
     size=$(du -sm "$dir" | cut -f1)
     runs=$RUNS
     [ "$n" -le 100000 ] || runs=1
-    for variant in none full jobs1; do
+    # The same estate as JSON documents ({"value": [...]}, as ARM list responses), up to
+    # 100,000 resources.
+    jdir="$WORK/j$n"
+    variants="none full jobs1"
+    if [ "$n" -le 100000 ]; then
+        [ -d "$jdir" ] || "$BIN" bench generate --resources "$n" --machines "$machines" --seed 1 --shape json -o "$jdir" >/dev/null
+        variants+=" jnone jfull"
+    fi
+    for variant in $variants; do
+        target=$dir
         case $variant in
             none) extra=(--no-default-policies) ;;
             full) extra=() ;;
             jobs1) extra=(--jobs 1) ;;
+            jnone) extra=(--no-default-policies); target=$jdir ;;
+            jfull) extra=(); target=$jdir ;;
         esac
         walls=""; mems=""; evals=""; last=""
         for _ in $(seq "$runs"); do
-            r=$(run assess "$dir" -f json -o "$WORK/out.json" --force --now "$NOW" "${extra[@]}")
+            r=$(run assess "$target" -f json -o "$WORK/out.json" --force --now "$NOW" "${extra[@]}")
             read -r w m rest <<<"$r"
             walls+="$w"$'\n'; mems+="$m"$'\n'
             ev=$(awk -v a="$(stage shared "$rest")" -v b="$(stage evaluate "$rest")" 'BEGIN {printf "%.3f", a + b}')
@@ -75,7 +86,13 @@ for n in $SIZES; do
     fmt_mb() { awk -v k="$1" 'BEGIN {printf "%.0f MB", k / 1024}'; }
     rows+="| $n ($size MB) | \`--no-default-policies\` | $wall_none s | $(fmt_mb "$mem_none") | |"$'\n'
     rows+="| $n | bundled library (55 policies) | $wall_full s | $(fmt_mb "$mem_full") | ${ratio}x the line above |"$'\n'
+    if [ "$n" -le 100000 ]; then
+        jratio=$(awk -v a="$wall_jfull" -v b="$wall_jnone" 'BEGIN {printf "%.2f", a / b}')
+        rows+="| $n as JSON documents | \`--no-default-policies\` | $wall_jnone s | $(fmt_mb "$mem_jnone") | |"$'\n'
+        rows+="| $n as JSON documents | bundled library (55 policies) | $wall_jfull s | $(fmt_mb "$mem_jfull") | ${jratio}x the line above |"$'\n'
+    fi
     stages+="| $n | $stages_full |"$'\n'
+    [ "$n" -gt 100000 ] || stages+="| $n as JSON documents | $stages_jfull |"$'\n'
     jobs_rows+="| $n | $eval_jobs1 s | $eval_full s | ${speedup}x |"$'\n'
 done
 
@@ -100,7 +117,8 @@ Machine: $(nproc) cores ($cpu), $mem, $rustc_v, release build. Runs: median of $
 
 Estates: \`posture bench generate --resources N --machines N/100 --seed 1 -o DIR\`
 (NDJSON; the sample estate's resources copied unit by unit, NSGs padded to 5-50 rules,
-about a third of resources unhealthy for something).
+about a third of resources unhealthy for something); up to 100,000 resources also with
+\`--shape json\` (the same resources as \`{"value": [...]}\` documents of 50,000 each).
 
 ## End to end
 

@@ -227,6 +227,19 @@ pub struct Generated {
     pub resources: usize,
 }
 
+/// The same estate with each NDJSON inventory file written as one JSON document,
+/// `{"value": [...]}`, a resource per line, named `.json`.
+pub fn as_json_documents(mut g: Generated) -> Generated {
+    for (name, text) in &mut g.files {
+        if let Some(stem) = name.strip_suffix(".ndjson") {
+            *name = format!("{stem}.json");
+        }
+        let items: Vec<&str> = text.lines().filter(|l| !l.is_empty()).collect();
+        *text = format!("{{\"value\": [\n{}\n]}}\n", items.join(",\n"));
+    }
+    g
+}
+
 /// Generates `resources` resources (units of the template, two subscriptions each), and `machines` agent snapshots attached to
 /// generated VMs, in NDJSON files of at most 50,000 lines.
 pub fn generate(resources: usize, machines: usize, seed: u64) -> Generated {
@@ -306,6 +319,22 @@ pub fn generate(resources: usize, machines: usize, seed: u64) -> Generated {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_documents_hold_the_resources_of_the_ndjson_files() {
+        let lines = generate(120, 0, 3);
+        let docs = as_json_documents(lines.clone());
+        assert_eq!(docs.files.len(), lines.files.len());
+        for ((ln, lt), (dn, dt)) in lines.files.iter().zip(&docs.files) {
+            assert_eq!(dn, &ln.replace(".ndjson", ".json"));
+            let doc: Value = serde_json::from_str(dt).unwrap();
+            let items: Vec<Value> = lt
+                .lines()
+                .map(|l| serde_json::from_str(l).unwrap())
+                .collect();
+            assert_eq!(doc["value"], Value::Array(items));
+        }
+    }
 
     #[test]
     fn the_same_seed_gives_the_same_estate_and_another_seed_another() {

@@ -110,9 +110,22 @@ pub struct GenerateArgs {
     /// Folder to write (created when missing).
     #[arg(long, short = 'o', value_name = "DIR")]
     pub out: PathBuf,
+    /// How the inventory files are written: JSON Lines, or JSON documents
+    /// `{"value": [...]}` as ARM list responses are (the same resources in each).
+    #[arg(long, value_enum, default_value_t = EstateShape::Ndjson)]
+    pub shape: EstateShape,
     /// Replace files that exist.
     #[arg(long)]
     pub force: bool,
+}
+
+/// File shape of a generated estate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EstateShape {
+    /// `inventory-NNNN.ndjson`, one resource per line.
+    Ndjson,
+    /// `inventory-NNNN.json`, one `{"value": [...]}` document per file, a resource per line.
+    Json,
 }
 
 /// `posture collect`.

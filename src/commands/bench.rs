@@ -8,7 +8,10 @@ use crate::output;
 
 /// Runs `posture bench generate`.
 pub fn run(args: &GenerateArgs, io: &mut Io<'_>, problems: &mut Problems) -> ExitStatus {
-    let generated = crate::bench::generate(args.resources, args.machines, args.seed);
+    let mut generated = crate::bench::generate(args.resources, args.machines, args.seed);
+    if args.shape == crate::cli::EstateShape::Json {
+        generated = crate::bench::as_json_documents(generated);
+    }
     for dir in [args.out.clone(), args.out.join("agents")] {
         if generated.agents.is_empty() && dir != args.out {
             continue;

@@ -240,3 +240,68 @@ fn a_user_extension_of_the_network_library_turns_the_native_tables_off() {
     assert_eq!(state(&[]), "healthy");
     assert_eq!(state(&["--policies", pol.as_str()]), "unhealthy");
 }
+
+/// The same generated estate as JSON Lines and as `{"value": [...]}` documents (read with
+/// their lists in pieces, each resource placed while parsing) gives the same report, but
+/// for the input files and each resource's line, one further down in a document.
+#[test]
+fn an_estate_as_json_documents_assesses_as_the_same_estate_as_json_lines() {
+    let tmp = tempfile::tempdir().unwrap();
+    let assess = |shape: &str| {
+        let dir = tmp.path().join(shape).display().to_string();
+        let gen = posture(&[
+            "bench",
+            "generate",
+            "--resources",
+            "3000",
+            "--machines",
+            "30",
+            "--seed",
+            "5",
+            "--shape",
+            shape,
+            "-o",
+            &dir,
+        ]);
+        assert_eq!(gen.code, 0, "{}", gen.transcript());
+        let out = tmp.path().join(format!("{shape}.json"));
+        let mut r: serde_json::Value =
+            serde_json::from_slice(&report(&[&dir], &out, "rvm", "2")).unwrap();
+        let inputs = r["inputs"].take();
+        (r, inputs)
+    };
+    let (mut lines, line_inputs) = assess("ndjson");
+    let (docs, doc_inputs) = assess("json");
+    assert_eq!(docs["resourceCount"].as_u64(), Some(3000));
+    let kinds = |inputs: &serde_json::Value| {
+        inputs
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["kind"].clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(kinds(&doc_inputs), kinds(&line_inputs));
+    // Resource lines: line n of an NDJSON file is line n + 1 of its document.
+    let mut placed = 0;
+    for rec in lines["recommendations"].as_array_mut().unwrap() {
+        for res in rec["resources"].as_array_mut().unwrap() {
+            let loc = &mut res["location"];
+            if let Some(file) = loc["file"].as_str() {
+                if file.ends_with(".ndjson") {
+                    loc["file"] = file.replace(".ndjson", ".json").into();
+                    loc["line"] = (loc["line"].as_u64().unwrap() + 1).into();
+                    placed += 1;
+                }
+            }
+        }
+    }
+    assert!(placed > 3000, "{placed} resource rows placed");
+    // The estates' folders differ by name only (snapshot sources, resource files).
+    let lines: serde_json::Value =
+        serde_json::from_str(&lines.to_string().replace("/ndjson/", "/json/")).unwrap();
+    for (key, value) in lines.as_object().unwrap() {
+        assert!(&docs[key] == value, "{key} differs");
+    }
+    assert_eq!(lines, docs);
+}
