@@ -545,8 +545,10 @@ fn parse_files(
                     list.extend(resources);
                 }
             }
-            // A worker that died (a bug) or an element that is not a plain resource: such a
-            // file is parsed whole below.
+            // A worker that died (a bug): a whole file is reported unread by the caller; a
+            // file with a lost piece is parsed whole below, as is a list with an element
+            // that is not a plain resource (its pieces' work is lost: that is the path of
+            // a document with problems to report).
             Some(Done::Elements(None)) | None => {
                 if let Some(slot) = gathered.get_mut(w.file) {
                     *slot = None;
@@ -1104,8 +1106,8 @@ fn plain_resource(
     Some(Resource::new(id, kind, scope, value, origin))
 }
 
-/// An NDJSON file at least this large is parsed in pieces of this size on all threads, so one
-/// large export loads as fast as the same lines in several files.
+/// An NDJSON file or JSON list at least twice this large is parsed in pieces of this size on
+/// all threads, so one large export loads as fast as the same resources in several files.
 const PIECE_BYTES: usize = 16 << 20;
 
 /// One unit of parsing work: a whole file, or a piece of a large NDJSON file or JSON
