@@ -157,16 +157,20 @@ fn load_in_batches(
                 .collect()
         };
         // Files are parsed and checked on `jobs` threads, then merged in discovery order, so
-        // the result (and which duplicate wins) does not depend on the thread count. They
-        // are hashed on one more thread meanwhile: parsing has stretches on one thread (a
-        // large JSON list is scanned for its elements first), hashing none.
-        let (found, hashes) = std::thread::scope(|scope| {
-            let files: &[Read<'_>] = mine;
-            let hashing = scope.spawn(|| hash(files));
-            let found = parse_files(files, opts.jobs, PIECE_BYTES);
-            // A hashing thread that died (a bug): hash here.
-            (found, hashing.join().unwrap_or_else(|_| hash(files)))
-        });
+        // the result (and which duplicate wins) does not depend on the thread count. With
+        // more than one job they are hashed on one more thread meanwhile: parsing has
+        // stretches on one thread (a large JSON list is scanned for its elements first).
+        let files: &[Read<'_>] = mine;
+        let (found, hashes) = if opts.jobs > 1 {
+            std::thread::scope(|scope| {
+                let hashing = scope.spawn(|| hash(files));
+                let found = parse_files(files, opts.jobs, PIECE_BYTES);
+                // A hashing thread that died (a bug): hash here.
+                (found, hashing.join().unwrap_or_else(|_| hash(files)))
+            })
+        } else {
+            (parse_files(files, opts.jobs, PIECE_BYTES), hash(files))
+        };
         for (entry, sha256) in mine.iter_mut().zip(hashes) {
             entry.2 = sha256;
         }
