@@ -264,6 +264,17 @@ fn many_duplicates_are_located_in_one_pass_and_capped() {
     assert!(w.last().unwrap().message.starts_with("and 4900 more"));
 }
 
+/// Resources (one line each, as the caller renders them), the number of snapshots and the
+/// problems of one parse, as one text for comparison.
+fn rendered(resources: &[String], snapshots: usize, problems: &Problems) -> String {
+    let problems: Vec<String> = problems
+        .all()
+        .iter()
+        .map(|p| format!("{:?} {} {}", p.level, p.code, brief(p)))
+        .collect();
+    format!("{resources:#?}\n{snapshots}\n{problems:#?}")
+}
+
 /// One NDJSON file parsed whole (one thread) and in pieces of `size` bytes (two threads):
 /// resources, snapshots and problems rendered for comparison.
 fn whole_and_in_pieces(text: &str, size: usize) -> [String; 2] {
@@ -287,12 +298,7 @@ fn whole_and_in_pieces(text: &str, size: usize) -> [String; 2] {
                 )
             })
             .collect();
-        let problems: Vec<String> = problems
-            .all()
-            .iter()
-            .map(|p| format!("{:?} {} {}", p.level, p.code, brief(p)))
-            .collect();
-        format!("{resources:#?}\n{}\n{problems:#?}", snapshots.len())
+        rendered(&resources, snapshots.len(), &problems)
     };
     [
         render(parse_files(&read, 1, size)),
@@ -322,12 +328,7 @@ fn json_whole_and_in_pieces(text: &str, size: usize) -> ([String; 2], usize) {
                 format!("{} {} {place:?} {:?}", r.id, r.origin.pointer, r.value)
             })
             .collect();
-        let problems: Vec<String> = problems
-            .all()
-            .iter()
-            .map(|p| format!("{:?} {} {}", p.level, p.code, brief(p)))
-            .collect();
-        format!("{resources:#?}\n{}\n{problems:#?}", snapshots.len())
+        rendered(&resources, snapshots.len(), &problems)
     };
     let mut problems = Problems::default();
     let (resources, snapshots) = file_resources(&file, id, Format::Json, &mut problems);
