@@ -1316,6 +1316,85 @@ results := [lookup("a"), lookup("zz"), lookup(1), nested("zz"), complete]
         assert_eq!(rvm, want);
     }
 
+    /// Iterating a set of more than 16 elements (a policy's findings, the vendored RVM's
+    /// copy of the elements, see POSTURE-PATCH.md) yields every element once and in order,
+    /// in loops, comprehensions, `every`, nested loops over the same set and loops that
+    /// stop early, as the interpreter does; sets of 16 and 17 elements lie on either side
+    /// of the switch.
+    #[test]
+    fn large_sets_iterate_as_in_the_interpreter() {
+        let module = r#"package t
+
+small := {x | some x in numbers.range(1, 16)}
+
+large := {{"resource": sprintf("/r/%03d", [x]), "message": sprintf("m%d", [x % 3])} | some x in numbers.range(1, 40)}
+
+edge := {x | some x in numbers.range(1, 17)}
+
+in_order(s) := [x | some x in s]
+
+keys(s) := [k | some k, _ in s]
+
+indexed(s) := [x | s[x]]
+
+pairs(s) := count([1 | some x in s; some y in s; x == y])
+
+over(s, n) := true if {
+	some x in s
+	x > n
+} else := false
+
+all_positive(s) if {
+	every x in s {
+		x > 0
+	}
+}
+
+found contains f.resource if {
+	some f in large
+	f.message == "m1"
+}
+
+results := {
+	"small": in_order(small),
+	"edge": in_order(edge),
+	"edge_keys": keys(edge),
+	"edge_indexed": indexed(edge),
+	"large": in_order(large),
+	"pairs": pairs(large),
+	"over": [over(edge, 16), over(edge, 17)],
+	"every": all_positive(edge),
+	"found": count(found),
+}
+"#;
+        let (rvm, interpreter) = both_engines(module);
+        assert_eq!(rvm, interpreter);
+        assert!(rvm.as_object().is_ok(), "results are undefined");
+        let field = |name: &str| rvm[&regorus::Value::from(name)].clone();
+        let numbers =
+            |n: i64| regorus::Value::from((1..=n).map(regorus::Value::from).collect::<Vec<_>>());
+        assert_eq!(field("small"), numbers(16));
+        assert_eq!(field("edge"), numbers(17));
+        assert_eq!(field("edge_keys"), numbers(17));
+        assert_eq!(field("edge_indexed"), numbers(17));
+        assert_eq!(field("pairs"), regorus::Value::from(40));
+        assert_eq!(
+            field("over"),
+            regorus::Value::from_json_str("[true, false]").unwrap()
+        );
+        assert_eq!(field("every"), regorus::Value::from(true));
+        assert_eq!(field("found"), regorus::Value::from(14));
+        // In the set's order: by message, then by resource.
+        let large = field("large");
+        let Ok(large) = large.as_array() else {
+            panic!("large is not an array: {large}");
+        };
+        assert_eq!(large.len(), 40);
+        let mut sorted = large.clone();
+        sorted.sort();
+        assert_eq!(*large, sorted);
+    }
+
     #[test]
     fn host_index_and_rego_fallback_agree() {
         use crate::model::{Origin, Resource};

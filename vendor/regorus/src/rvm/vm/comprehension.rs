@@ -61,8 +61,8 @@ impl RegoVM {
                     if set.is_empty() {
                         None
                     } else {
-                        let cursor = set.cursor();
-                        Some(IterationState::Set { items: set, cursor })
+                        // posture patch: see `IterationState::SetElements`.
+                        Some(IterationState::over_set(set))
                     }
                 }
                 Value::Undefined => None,
@@ -144,8 +144,8 @@ impl RegoVM {
                     if set.is_empty() {
                         None
                     } else {
-                        let cursor = set.cursor();
-                        Some(IterationState::Set { items: set, cursor })
+                        // posture patch: see `IterationState::SetElements`.
+                        Some(IterationState::over_set(set))
                     }
                 }
                 Value::Undefined => None,

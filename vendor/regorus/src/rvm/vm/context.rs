@@ -45,6 +45,15 @@ pub enum IterationState {
         items: Rc<Set>,
         cursor: SetCursor,
     },
+    /// posture patch: a set of more than [`IterationState::SMALL_SET`] elements is
+    /// iterated over a copy of its elements in order, taken once, so that each step is a
+    /// position. The set's cursor resumes by a range probe that compares the last element
+    /// with others (deeply for sets of objects such as a policy's findings): O(log n)
+    /// comparisons per step. The copy is shared (`Rc`) because the state is cloned per step.
+    SetElements {
+        items: Rc<Array>,
+        index: usize,
+    },
     /// Virtual single-element iteration for non-collection values.
     /// Used by Azure Policy's `[*]` on scalar/null fields: presents a single
     /// "virtual" element to iterate over, which is always `Null` regardless
@@ -55,9 +64,26 @@ pub enum IterationState {
 }
 
 impl IterationState {
+    /// Sets of at most this many elements keep the set's own cursor, which walks to its
+    /// position without comparing (see `Set::next`); larger ones are copied once.
+    pub(super) const SMALL_SET: usize = 16;
+
+    /// The state for iterating a non-empty set (posture patch, see `SetElements`).
+    pub(super) fn over_set(set: Rc<Set>) -> Self {
+        if set.len() <= Self::SMALL_SET {
+            let cursor = set.cursor();
+            Self::Set { items: set, cursor }
+        } else {
+            Self::SetElements {
+                items: Rc::new(set.iter_sorted().cloned().collect()),
+                index: 0,
+            }
+        }
+    }
+
     pub(super) const fn advance(&mut self) {
         match *self {
-            Self::Array { ref mut index, .. } => {
+            Self::Array { ref mut index, .. } | Self::SetElements { ref mut index, .. } => {
                 // Array iteration uses `usize` as the cursor and advances via
                 // `saturating_add(1)`. A cursor already at `usize::MAX` here
                 // means a stuck (non-progressing) iteration was emitted by

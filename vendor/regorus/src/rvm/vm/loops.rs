@@ -458,11 +458,8 @@ impl RegoVM {
                     self.handle_empty_collection(mode, params.result_reg, params.loop_end)?;
                     return Ok(None);
                 }
-                let cursor = set.cursor();
-                Ok(Some(IterationState::Set {
-                    items: set.clone(),
-                    cursor,
-                }))
+                // posture patch: see `IterationState::SetElements`.
+                Ok(Some(IterationState::over_set(set.clone())))
             }
             _ => {
                 if self.virtual_element_on_non_collection && *mode == LoopMode::Every {
@@ -554,6 +551,22 @@ impl RegoVM {
                 ref mut cursor,
             } => {
                 if let Some(item) = items.next(cursor) {
+                    if key_reg != value_reg {
+                        self.set_register(key_reg, item.clone())?;
+                    }
+                    self.set_register(value_reg, item.clone())?;
+                    Ok(true)
+                } else {
+                    Ok(false)
+                }
+            }
+            IterationState::SetElements {
+                ref items,
+                ref index,
+            } => {
+                // posture patch: see `IterationState::SetElements`; as a set's cursor
+                // yields, the key is the element.
+                if let Some(item) = items.get(*index) {
                     if key_reg != value_reg {
                         self.set_register(key_reg, item.clone())?;
                     }
