@@ -142,6 +142,14 @@ impl PolicyEngine {
                 }
             }
         }
+        // The library is analysed once, here: each policy's engine is a clone that adds the
+        // policy's modules and analyses only those (vendored regorus, POSTURE-PATCH.md item
+        // 16); analysing the whole library again for every policy and detection was about
+        // half the CPU of a small assessment. A library that does not analyse keeps no
+        // analysis, and the error is reported where a policy using it is evaluated.
+        if base.keep_analysis().is_err() {
+            base.forget_analysis();
+        }
         Self {
             engine: base,
             failed,
@@ -1175,6 +1183,119 @@ mod tests {
         assert!(refused.is_empty(), "{refused:#?}");
     }
 
+    /// The library's analysis, kept once and reused by each policy's engine (vendored regorus,
+    /// POSTURE-PATCH.md item 16), gives every bundled policy the same verdicts on the examples
+    /// as analysing all of its modules from scratch. The interpreter reads that analysis (the
+    /// statement order and loop hoisting); the RVM compiler makes its own.
+    #[test]
+    fn kept_library_analysis_gives_the_verdicts_of_a_full_analysis() {
+        use super::{Backend, EvalOptions, Outcome};
+        use crate::load::{self, LoadOptions};
+        use crate::model::State;
+        use crate::policy::catalog::{self, CatalogOptions};
+        use std::time::Duration;
+        let mut sources = SourceMap::default();
+        let mut problems = crate::diag::Problems::default();
+        let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+        let (inventory, _) = load::load_inventory_with(
+            &[examples],
+            &LoadOptions::default(),
+            &mut sources,
+            &mut problems,
+        );
+        let opts = CatalogOptions {
+            bundled: true,
+            ..CatalogOptions::default()
+        };
+        let catalog = catalog::load(&opts, &mut sources, &mut problems);
+        assert!(!problems.has_errors(), "{problems:?}");
+        let selected: Vec<usize> = catalog.recommendations().map(|(i, _)| i).collect();
+        let values: Vec<regorus::Value> = inventory
+            .resources
+            .iter()
+            .map(|r| r.value.clone())
+            .collect();
+        let eval = EvalOptions {
+            progress: std::sync::Arc::default(),
+            now: "2026-11-26T00:00:00Z".into(),
+            timeout: Duration::from_secs(60),
+            jobs: 2,
+            parameters: catalog
+                .policies
+                .iter()
+                .map(|p| (p.meta.id.clone(), p.meta.parameters.clone()))
+                .collect(),
+            backend: Backend::Interpreter,
+        };
+        let verdicts = |from_scratch: bool| {
+            let mut engine = PolicyEngine::new(&catalog, &sources, false, &mut problems.clone());
+            if from_scratch {
+                engine.engine.forget_analysis();
+            }
+            engine
+                .set_resources(&inventory.resources, &values, 2)
+                .unwrap();
+            let outcomes = engine.evaluate(
+                &catalog,
+                &selected,
+                &inventory.resources,
+                &values,
+                &eval,
+                &sources,
+            );
+            let unhealthy = outcomes
+                .iter()
+                .filter_map(|o| match o {
+                    Outcome::Verdicts(v) => Some(v),
+                    _ => None,
+                })
+                .flatten()
+                .filter(|v| v.state == State::Unhealthy)
+                .count();
+            (format!("{outcomes:#?}"), unhealthy)
+        };
+        let (kept, unhealthy) = verdicts(false);
+        let (scratch, _) = verdicts(true);
+        assert!(selected.len() > 50, "only {} policies", selected.len());
+        assert!(
+            unhealthy > 20,
+            "only {unhealthy} unhealthy verdicts: {kept}"
+        );
+        assert!(!kept.contains("Failed"), "{kept}");
+        assert_eq!(kept, scratch);
+    }
+
+    /// A module added in a package of the kept analysis changes what that package's names
+    /// mean, so the engine analyses everything again: here `y = 5` in the library binds a
+    /// local variable until a rule `y` joins the package, and then compares with it.
+    #[test]
+    fn a_module_joining_a_kept_package_is_analysed_with_it() {
+        let library = "package lib\n\ng := v if {\n\ty = 5\n\tv := y\n}\n";
+        let mut base = regorus::Engine::new();
+        base.add_policy("lib.rego".into(), library.into()).unwrap();
+        base.keep_analysis().unwrap();
+        let results = |extra: Option<&str>| {
+            let mut e = base.clone();
+            if let Some(text) = extra {
+                e.add_policy("more.rego".into(), text.into()).unwrap();
+            }
+            on_both_engines(e, "data.lib.g", regorus::Value::new_object())
+        };
+        let five = regorus::Value::from(5);
+        assert_eq!(results(None), (five.clone(), five.clone()));
+        // Another package: the kept analysis holds.
+        assert_eq!(
+            results(Some("package other\n\ny := 6\n")),
+            (five.clone(), five)
+        );
+        // The same package: `y` is the rule now, 6, so `y = 5` fails and `g` is undefined.
+        let undefined = regorus::Value::Undefined;
+        assert_eq!(
+            results(Some("package lib\n\ny := 6\n")),
+            (undefined.clone(), undefined)
+        );
+    }
+
     /// A policy's results are checked before they become verdicts: every object names one
     /// of its input resources by a string `resource` (any case), a missing message is the
     /// rule's name, fixes are kept, and anything else is an error naming what was wrong.
@@ -1233,9 +1354,18 @@ mod tests {
         let mut engine = regorus::Engine::new();
         engine.add_policy("t.rego".into(), module.into()).unwrap();
         let input = regorus::Value::from_json_str(r#"{"xs": [1, 2]}"#).unwrap();
+        on_both_engines(engine, "data.t.results", input)
+    }
+
+    /// A rule's value on the RVM and on the interpreter.
+    fn on_both_engines(
+        mut engine: regorus::Engine,
+        rule: &str,
+        input: regorus::Value,
+    ) -> (regorus::Value, regorus::Value) {
         let rvm = super::rvm_eval(
             &mut engine.clone(),
-            "data.t.results",
+            rule,
             input.clone(),
             std::time::Duration::from_secs(10),
         );
@@ -1243,7 +1373,7 @@ mod tests {
             panic!("the RVM refused or failed the module");
         };
         engine.set_input(input);
-        let interpreter = engine.eval_rule("data.t.results".into()).unwrap();
+        let interpreter = engine.eval_rule(rule.into()).unwrap();
         (rvm, interpreter)
     }
 

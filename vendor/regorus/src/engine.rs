@@ -9,6 +9,7 @@ use crate::lexer::*;
 use crate::parser::*;
 use crate::scheduler::*;
 use crate::utils::gather_functions;
+use crate::utils::get_path_string;
 use crate::utils::limits::PolicyLengthConfig;
 use crate::utils::limits::{self, fallback_execution_timer_config, ExecutionTimerConfig};
 use crate::value::*;
@@ -205,6 +206,23 @@ pub struct Engine {
     rego_v1: bool,
     execution_timer_config: Option<ExecutionTimerConfig>,
     policy_length_config: PolicyLengthConfig,
+    /// posture patch: the analysis of the modules loaded when
+    /// [`Engine::keep_analysis`] was called, reused by this engine and its clones
+    /// when they add modules (see `analyze_modules`).
+    prefix: Option<Rc<AnalyzedPrefix>>,
+}
+
+/// posture patch: the statement schedule and loop hoisting of some modules, kept so that an
+/// engine that adds modules to them analyses only the added ones. Each module's queries are
+/// analysed in its own package's scope (the names of its package's rules and imports), and
+/// the hoisting of a module reads only that module's globals and its queries' schedules;
+/// so the prefix's results hold as long as no added module shares a package with it.
+#[derive(Debug)]
+struct AnalyzedPrefix {
+    modules: Rc<Vec<Ref<Module>>>,
+    packages: alloc::collections::BTreeSet<String>,
+    schedule: Rc<Schedule>,
+    hoisted: crate::compiler::hoist::HoistedLoopsLookup,
 }
 
 /// A loaded module's source label and lossless, decoded package components.
@@ -319,9 +337,80 @@ impl Engine {
             rego_v1: true,
             execution_timer_config: None,
             policy_length_config: PolicyLengthConfig::default(),
+            prefix: None,
         };
         engine.apply_effective_execution_timer_config();
         engine
+    }
+
+    /// posture patch: analyses the loaded modules now and keeps the analysis, so that this
+    /// engine and its clones, once they add modules, analyse only the added ones (unless one
+    /// shares a package with a kept module). posture loads its library once and clones the
+    /// engine for each policy: the library's analysis was half the CPU of a small
+    /// assessment.
+    pub fn keep_analysis(&mut self) -> Result<()> {
+        self.prefix = None;
+        self.prepared = false;
+        let (schedule, hoisted) = self.analyze_modules()?;
+        let mut packages = alloc::collections::BTreeSet::new();
+        for m in self.modules.iter() {
+            packages.insert(get_path_string(&m.package.refr, Some("data"))?);
+        }
+        self.prefix = Some(Rc::new(AnalyzedPrefix {
+            modules: self.modules.clone(),
+            packages,
+            schedule,
+            hoisted,
+        }));
+        Ok(())
+    }
+
+    /// posture patch: forgets the analysis kept by [`Engine::keep_analysis`]; the next
+    /// evaluation analyses every module.
+    pub fn forget_analysis(&mut self) {
+        self.prefix = None;
+        self.prepared = false;
+    }
+
+    /// posture patch: the statement schedule and loop hoisting of the loaded modules, from
+    /// the kept analysis where it applies (see `AnalyzedPrefix`).
+    fn analyze_modules(
+        &self,
+    ) -> Result<(Rc<Schedule>, crate::compiler::hoist::HoistedLoopsLookup)> {
+        use crate::compiler::hoist::LoopHoister;
+        if let Some(prefix) = self.prefix.as_ref() {
+            let first_new = prefix.modules.len();
+            let same_prefix = self.modules.len() >= first_new
+                && self.modules.iter().zip(prefix.modules.iter()).all(|(a, b)| a == b);
+            if same_prefix {
+                let mut shares_a_package = false;
+                for m in self.modules.iter().skip(first_new) {
+                    if prefix
+                        .packages
+                        .contains(&get_path_string(&m.package.refr, Some("data"))?)
+                    {
+                        shares_a_package = true;
+                    }
+                }
+                if !shares_a_package {
+                    let schedule = Rc::new(Analyzer::new().analyze_after(
+                        &self.modules,
+                        &prefix.schedule,
+                        first_new,
+                    )?);
+                    let hoisted = LoopHoister::new_with_schedule(schedule.clone()).populate_after(
+                        &self.modules,
+                        prefix.hoisted.clone(),
+                        first_new,
+                    )?;
+                    return Ok((schedule, hoisted));
+                }
+            }
+        }
+        let schedule = Rc::new(Analyzer::new().analyze(&self.modules)?);
+        let hoisted = LoopHoister::new_with_schedule(schedule.clone())
+            .populate_with_extra_capacity(&self.modules, 0)?;
+        Ok((schedule, hoisted))
     }
 
     /// Enable rego v0.
@@ -1468,8 +1557,8 @@ impl Engine {
         // if the data/policies have changed or the interpreter has never been prepared
         if !self.prepared {
             // Analyze the modules and determine how statements must be scheduled.
-            let analyzer = Analyzer::new();
-            let schedule = Rc::new(analyzer.analyze(&self.modules)?);
+            // posture patch: with loop hoisting, from the kept analysis where it applies.
+            let (schedule, loop_lookup) = self.analyze_modules()?;
 
             self.interpreter
                 .set_modules(self.modules.clone(), self.parser_contexts.clone());
@@ -1485,13 +1574,7 @@ impl Engine {
             self.interpreter.gather_rules()?;
             self.interpreter.process_imports()?;
 
-            // Populate loop hoisting table for efficient evaluation
-            use crate::compiler::hoist::LoopHoister;
-
-            // Run loop hoisting pass first
-            let hoister = LoopHoister::new_with_schedule(schedule.clone());
-            let loop_lookup = hoister.populate_with_extra_capacity(&self.modules, 0)?;
-
+            // Populate loop hoisting table for efficient evaluation (computed above).
             self.interpreter.set_loop_hoisting_table(loop_lookup);
 
             // Set schedule after hoisting completes
@@ -1972,6 +2055,7 @@ impl Engine {
             prepared: true,
             execution_timer_config: None,
             policy_length_config: PolicyLengthConfig::default(), // Compiled policies are already parsed, so these length limits are not used
+            prefix: None,
         };
         engine.apply_effective_execution_timer_config();
         engine

@@ -288,6 +288,35 @@ impl Analyzer {
         })
     }
 
+    /// posture patch: [`Analyzer::analyze`] of `modules` whose first `first_new` modules'
+    /// schedules are taken from `base`, an analysis of exactly those modules. The caller
+    /// makes sure no later module shares a package with them: each module's queries are
+    /// analysed in its package's scope, which then holds the same names.
+    pub fn analyze_after(
+        mut self,
+        modules: &[Ref<Module>],
+        base: &Schedule,
+        first_new: usize,
+    ) -> Result<Schedule> {
+        self.add_rules_and_aliases(modules)?;
+        self.functions = gather_functions(modules)?;
+        self.schedule_table = base.queries.clone();
+        for (module_index, m) in modules.iter().enumerate().skip(first_new) {
+            let module_idx = module_index as u32;
+            if m.num_queries > 0 {
+                self.schedule_table
+                    .ensure_capacity(module_idx, m.num_queries - 1);
+            }
+        }
+        for (module_index, m) in modules.iter().enumerate().skip(first_new) {
+            self.current_module_index = module_index as u32;
+            self.analyze_module(m)?;
+        }
+        Ok(Schedule {
+            queries: self.schedule_table,
+        })
+    }
+
     pub fn analyze_query_snippet(
         mut self,
         modules: &[Ref<Module>],

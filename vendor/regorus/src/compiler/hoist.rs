@@ -321,6 +321,23 @@ impl LoopHoister {
         Ok(self.lookup)
     }
 
+    /// posture patch: [`LoopHoister::populate_with_extra_capacity`] (no extra capacity) of
+    /// `modules` whose first `first_new` modules' loops are taken from `base`, their
+    /// hoisting; see `Analyzer::analyze_after` for when that holds.
+    pub fn populate_after(
+        mut self,
+        modules: &[Ref<Module>],
+        base: HoistedLoopsLookup,
+        first_new: usize,
+    ) -> Result<HoistedLoopsLookup> {
+        self.module_globals = compute_module_globals(modules).map_err(|err| anyhow!(err))?;
+        self.lookup = base;
+        for (module_idx, module) in modules.iter().enumerate().skip(first_new) {
+            self.populate_module(module_idx as u32, module)?;
+        }
+        Ok(self.lookup)
+    }
+
     /// Populate loop information for a single module
     pub fn populate_module(&mut self, module_idx: u32, module: &Module) -> Result<()> {
         // Process all rules in the module
