@@ -1140,38 +1140,11 @@ mod tests {
     /// interpreter runs it) but several times slower, and nothing else would notice.
     #[test]
     fn every_bundled_policy_and_detection_compiles_for_the_rvm() {
-        use crate::policy::catalog::{self, CatalogOptions};
-        use regorus::languages::rego::compiler::Compiler;
-        let mut sources = SourceMap::default();
-        let mut problems = crate::diag::Problems::default();
-        let opts = CatalogOptions {
-            bundled: true,
-            ..CatalogOptions::default()
-        };
-        let catalog = catalog::load(&opts, &mut sources, &mut problems);
-        let engine = PolicyEngine::new(&catalog, &sources, false, &mut problems);
-        assert!(!problems.has_errors(), "{problems:?}");
+        let (catalog, engine) = bundled();
         let mut refused = Vec::new();
         let mut checked = 0;
         for (_, p) in catalog.recommendations().chain(catalog.detections()) {
-            let module = catalog.module_of(p).unwrap();
-            let mut e = engine.engine_with(&catalog, &[p.module]).unwrap();
-            let entry = if p.meta.alert.is_some() {
-                format!("data.{}.alerts", module.package)
-            } else {
-                let rules = Rules::new(&module.package, p.has_applicable, p.has_unknown);
-                e.add_policy("results.rego".into(), rules.module(&module.package))
-                    .unwrap();
-                rules.entry
-            };
-            let compiled = e
-                .compile_with_entrypoint(&entry.as_str().into())
-                .map_err(|err| err.to_string())
-                .and_then(|policy| {
-                    Compiler::compile_from_policy(&policy, &[entry.as_str()])
-                        .map_err(|err| format!("{err:?}"))
-                });
-            if let Err(why) = compiled {
+            if let Err(why) = compiled(&engine, &catalog, p, false) {
                 refused.push(format!("{}: {why}", p.meta.id));
             }
             checked += 1;
@@ -1183,10 +1156,56 @@ mod tests {
         assert!(refused.is_empty(), "{refused:#?}");
     }
 
+    /// The bundled catalog and its engine.
+    fn bundled() -> (crate::policy::catalog::Catalog, PolicyEngine) {
+        use crate::policy::catalog::{self, CatalogOptions};
+        let mut sources = SourceMap::default();
+        let mut problems = crate::diag::Problems::default();
+        let opts = CatalogOptions {
+            bundled: true,
+            ..CatalogOptions::default()
+        };
+        let catalog = catalog::load(&opts, &mut sources, &mut problems);
+        let engine = PolicyEngine::new(&catalog, &sources, false, &mut problems);
+        assert!(!problems.has_errors(), "{problems:?}");
+        (catalog, engine)
+    }
+
+    /// A bundled policy's or detection's RVM program, compiled as `evaluate` and the
+    /// detections compile it; `from_scratch` analyses every module instead of taking the
+    /// library's kept analysis.
+    fn compiled(
+        engine: &PolicyEngine,
+        catalog: &crate::policy::catalog::Catalog,
+        p: &crate::policy::catalog::Policy,
+        from_scratch: bool,
+    ) -> Result<regorus::Rc<regorus::rvm::program::Program>, String> {
+        use regorus::languages::rego::compiler::Compiler;
+        let module = catalog.module_of(p).ok_or("no module")?;
+        let mut e = engine
+            .engine_with(catalog, &[p.module])
+            .map_err(|(_, why)| why)?;
+        if from_scratch {
+            e.forget_analysis();
+        }
+        let entry = if p.meta.alert.is_some() {
+            format!("data.{}.alerts", module.package)
+        } else {
+            let rules = Rules::new(&module.package, p.has_applicable, p.has_unknown);
+            e.add_policy("results.rego".into(), rules.module(&module.package))
+                .map_err(|err| err.to_string())?;
+            rules.entry
+        };
+        let policy = e
+            .compile_with_entrypoint(&entry.as_str().into())
+            .map_err(|err| err.to_string())?;
+        Compiler::compile_from_policy(&policy, &[entry.as_str()]).map_err(|err| format!("{err:?}"))
+    }
+
     /// The library's analysis, kept once and reused by each policy's engine (vendored regorus,
     /// POSTURE-PATCH.md item 16), gives every bundled policy the same verdicts on the examples
     /// as analysing all of its modules from scratch. The interpreter reads that analysis (the
-    /// statement order and loop hoisting); the RVM compiler makes its own.
+    /// statement order and loop hoisting); so does the RVM compiler, for loops (item 17).
     #[test]
     fn kept_library_analysis_gives_the_verdicts_of_a_full_analysis() {
         use super::{Backend, EvalOptions, Outcome};
@@ -1263,6 +1282,29 @@ mod tests {
         );
         assert!(!kept.contains("Failed"), "{kept}");
         assert_eq!(kept, scratch);
+    }
+
+    /// ... and every bundled policy and detection compiles to the same RVM program,
+    /// instruction for instruction: the compiler takes its loops from that analysis.
+    #[test]
+    fn kept_library_analysis_compiles_every_policy_as_a_full_analysis_does() {
+        use regorus::rvm::program::{generate_assembly_listing, AssemblyListingConfig};
+        let (catalog, engine) = bundled();
+        let mut checked = 0;
+        for (_, p) in catalog.recommendations().chain(catalog.detections()) {
+            let listing = |from_scratch| {
+                let program = compiled(&engine, &catalog, p, from_scratch).unwrap();
+                generate_assembly_listing(&program, &AssemblyListingConfig::default())
+            };
+            let (kept, scratch) = (listing(false), listing(true));
+            assert!(kept.contains("LoopStart"), "{}: {kept}", p.meta.id);
+            assert_eq!(kept, scratch, "{}", p.meta.id);
+            checked += 1;
+        }
+        assert!(
+            checked > 70,
+            "only {checked} policies and detections checked"
+        );
     }
 
     /// A module added in a package of the kept analysis changes what that package's names

@@ -240,4 +240,10 @@ pub(crate) struct CompiledPolicyData {
 
     // Pre-computed loop hoisting information
     pub(crate) loop_hoisting_table: HoistedLoopsLookup,
+
+    /// posture patch: the schedule and modules `loop_hoisting_table` was computed for, when
+    /// the engine's preparation computed it (`Interpreter::mark_loop_hoisting_current`);
+    /// held so that `Interpreter::compile` can tell it is current and need not compute it
+    /// again.
+    pub(crate) loop_hoisting_source: Option<(Rc<Schedule>, Rc<Vec<Ref<Module>>>)>,
 }

@@ -1579,6 +1579,9 @@ impl Engine {
 
             // Set schedule after hoisting completes
             self.interpreter.set_schedule(Some(schedule));
+            // posture patch: the table above is this schedule's hoisting of these modules,
+            // which `Interpreter::compile` would otherwise compute again.
+            self.interpreter.mark_loop_hoisting_current();
 
             #[cfg(feature = "azure_policy")]
             if for_target {

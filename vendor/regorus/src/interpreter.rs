@@ -338,6 +338,17 @@ impl Interpreter {
         self.compiled_policy_mut().schedule = schedule;
     }
 
+    /// posture patch: records that the loop hoisting table was computed for the current
+    /// schedule and modules, so that [`Interpreter::compile`] uses it instead of computing
+    /// the same table again (a hoisting of every loaded module, per compiled policy).
+    pub fn mark_loop_hoisting_current(&mut self) {
+        let compiled_policy = self.compiled_policy_mut();
+        compiled_policy.loop_hoisting_source = compiled_policy
+            .schedule
+            .clone()
+            .map(|schedule| (schedule, compiled_policy.modules.clone()));
+    }
+
     pub fn set_functions(&mut self, functions: FunctionTable) {
         self.compiled_policy_mut().functions = functions;
     }
@@ -353,7 +364,10 @@ impl Interpreter {
     }
 
     pub fn set_loop_hoisting_table(&mut self, table: crate::compiler::hoist::HoistedLoopsLookup) {
-        self.compiled_policy_mut().loop_hoisting_table = table;
+        let compiled_policy = self.compiled_policy_mut();
+        compiled_policy.loop_hoisting_table = table;
+        // posture patch: a new table is not known to be current until marked so.
+        compiled_policy.loop_hoisting_source = None;
     }
 
     pub fn set_query_loop_hoisting(&mut self, table: HoistedLoopsLookup) {
@@ -4906,12 +4920,24 @@ impl Interpreter {
         use crate::compiler::hoist::LoopHoister;
         // Re-run hoisting with the analyzer's schedule so statement order is preserved.
         let compiled_policy = self.compiled_policy_mut();
-        let hoister = compiled_policy
-            .schedule
-            .clone()
-            .map_or_else(LoopHoister::new, LoopHoister::new_with_schedule);
-        let loop_lookup = hoister.populate(compiled_policy.modules.as_ref())?;
-        compiled_policy.loop_hoisting_table = loop_lookup;
+        // posture patch: unless the engine's preparation computed the table for this very
+        // schedule and these modules (the same hoisting, see `mark_loop_hoisting_current`).
+        let current = match (&compiled_policy.loop_hoisting_source, &compiled_policy.schedule) {
+            (Some((for_schedule, for_modules)), Some(schedule)) => {
+                Rc::ptr_eq(for_schedule, schedule)
+                    && Rc::ptr_eq(for_modules, &compiled_policy.modules)
+            }
+            _ => false,
+        };
+        if !current {
+            let hoister = compiled_policy
+                .schedule
+                .clone()
+                .map_or_else(LoopHoister::new, LoopHoister::new_with_schedule);
+            let loop_lookup = hoister.populate(compiled_policy.modules.as_ref())?;
+            compiled_policy.loop_hoisting_table = loop_lookup;
+            compiled_policy.loop_hoisting_source = None;
+        }
 
         crate::utils::limits::enforce_memory_limit().map_err(|err| anyhow!(err))?;
         Ok(self.compiled_policy.clone())
