@@ -146,10 +146,9 @@ impl PolicyEngine {
         // policy's modules and analyses only those (vendored regorus, POSTURE-PATCH.md item
         // 16); analysing the whole library again for every policy and detection was about
         // half the CPU of a small assessment. A library that does not analyse keeps no
-        // analysis, and the error is reported where a policy using it is evaluated.
-        if base.keep_analysis().is_err() {
-            base.forget_analysis();
-        }
+        // analysis (keep_analysis keeps nothing then), and the error is reported where a
+        // policy using it is evaluated.
+        base.keep_analysis().ok();
         Self {
             engine: base,
             failed,
@@ -1305,6 +1304,40 @@ mod tests {
             checked > 70,
             "only {checked} policies and detections checked"
         );
+    }
+
+    /// Policies and detections take the library's kept analysis; an engine told to forget it,
+    /// and a module in a library package (as the library's own tests are), analyse
+    /// everything.
+    #[test]
+    fn policies_take_the_kept_library_analysis() {
+        let (catalog, engine) = bundled();
+        let prepared = |modules: &[usize], forget: bool| {
+            let mut e = engine.engine_with(&catalog, modules).unwrap();
+            if forget {
+                e.forget_analysis();
+            }
+            e.eval_query("true".into(), false).unwrap();
+            e.reused_analysis()
+        };
+        let mut checked = 0;
+        for (_, p) in catalog.recommendations().chain(catalog.detections()) {
+            assert!(prepared(&[p.module], false), "{}", p.meta.id);
+            assert!(!prepared(&[p.module], true), "{}", p.meta.id);
+            checked += 1;
+        }
+        assert!(
+            checked > 70,
+            "only {checked} policies and detections checked"
+        );
+        let mut e = engine.engine.clone();
+        e.add_policy(
+            "util_test.rego".into(),
+            "package posture.lib.util\n\ntest_true if true\n".into(),
+        )
+        .unwrap();
+        e.eval_query("true".into(), false).unwrap();
+        assert!(!e.reused_analysis());
     }
 
     /// A module added in a package of the kept analysis changes what that package's names

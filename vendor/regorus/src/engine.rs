@@ -210,6 +210,8 @@ pub struct Engine {
     /// [`Engine::keep_analysis`] was called, reused by this engine and its clones
     /// when they add modules (see `analyze_modules`).
     prefix: Option<Rc<AnalyzedPrefix>>,
+    /// posture patch: whether the last preparation took the kept analysis.
+    reused_analysis: bool,
 }
 
 /// posture patch: the statement schedule and loop hoisting of some modules, kept so that an
@@ -338,6 +340,7 @@ impl Engine {
             execution_timer_config: None,
             policy_length_config: PolicyLengthConfig::default(),
             prefix: None,
+            reused_analysis: false,
         };
         engine.apply_effective_execution_timer_config();
         engine
@@ -351,7 +354,7 @@ impl Engine {
     pub fn keep_analysis(&mut self) -> Result<()> {
         self.prefix = None;
         self.prepared = false;
-        let (schedule, hoisted) = self.analyze_modules()?;
+        let (schedule, hoisted, _) = self.analyze_modules()?;
         let mut packages = alloc::collections::BTreeSet::new();
         for m in self.modules.iter() {
             packages.insert(get_path_string(&m.package.refr, Some("data"))?);
@@ -372,11 +375,17 @@ impl Engine {
         self.prepared = false;
     }
 
+    /// posture patch: whether the engine's last preparation analysed only the modules added
+    /// to the kept analysis (see [`Engine::keep_analysis`]).
+    pub fn reused_analysis(&self) -> bool {
+        self.reused_analysis
+    }
+
     /// posture patch: the statement schedule and loop hoisting of the loaded modules, from
-    /// the kept analysis where it applies (see `AnalyzedPrefix`).
+    /// the kept analysis where it applies (see `AnalyzedPrefix`), and whether it applied.
     fn analyze_modules(
         &self,
-    ) -> Result<(Rc<Schedule>, crate::compiler::hoist::HoistedLoopsLookup)> {
+    ) -> Result<(Rc<Schedule>, crate::compiler::hoist::HoistedLoopsLookup, bool)> {
         use crate::compiler::hoist::LoopHoister;
         if let Some(prefix) = self.prefix.as_ref() {
             let first_new = prefix.modules.len();
@@ -403,14 +412,14 @@ impl Engine {
                         prefix.hoisted.clone(),
                         first_new,
                     )?;
-                    return Ok((schedule, hoisted));
+                    return Ok((schedule, hoisted, true));
                 }
             }
         }
         let schedule = Rc::new(Analyzer::new().analyze(&self.modules)?);
         let hoisted = LoopHoister::new_with_schedule(schedule.clone())
             .populate_with_extra_capacity(&self.modules, 0)?;
-        Ok((schedule, hoisted))
+        Ok((schedule, hoisted, false))
     }
 
     /// Enable rego v0.
@@ -1558,7 +1567,8 @@ impl Engine {
         if !self.prepared {
             // Analyze the modules and determine how statements must be scheduled.
             // posture patch: with loop hoisting, from the kept analysis where it applies.
-            let (schedule, loop_lookup) = self.analyze_modules()?;
+            let (schedule, loop_lookup, reused) = self.analyze_modules()?;
+            self.reused_analysis = reused;
 
             self.interpreter
                 .set_modules(self.modules.clone(), self.parser_contexts.clone());
@@ -2059,6 +2069,7 @@ impl Engine {
             execution_timer_config: None,
             policy_length_config: PolicyLengthConfig::default(), // Compiled policies are already parsed, so these length limits are not used
             prefix: None,
+            reused_analysis: false,
         };
         engine.apply_effective_execution_timer_config();
         engine
