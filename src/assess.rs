@@ -129,6 +129,7 @@ pub fn assess(opts: AssessOptions, mut sources: SourceMap, mut problems: Problem
     let load_options = load::LoadOptions {
         max_file_bytes: opts.max_file_bytes,
         jobs: opts.jobs,
+        progress: progress.clone(),
     };
     let (mut inventory, _configs) =
         load::load_inventory_with(&opts.inputs, &load_options, &mut sources, &mut problems);

@@ -6,10 +6,11 @@
 //! on some runners, and a redrawn bar there is noise in every line.
 
 use std::io::Write;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{HumanCount, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// How long a run goes before the bar is shown.
 const SHOW_AFTER: Duration = Duration::from_millis(1000);
@@ -26,6 +27,10 @@ fn show_after() -> Duration {
 /// Progress of one command. Cheap to call from worker threads.
 pub struct Progress {
     bar: Option<ProgressBar>,
+    /// The bar's looks, one per kind of stage (see [`Styles`]).
+    styles: Option<Styles>,
+    /// Resources read so far in a stage counted in bytes (see [`Progress::loaded`]).
+    resources: AtomicU64,
     timings: bool,
     /// `POSTURE_TIMINGS=policies`: each policy's time too.
     policy_times: bool,
@@ -33,6 +38,49 @@ pub struct Progress {
     /// How long the run goes before the bar is shown.
     show_after: Duration,
     state: Arc<Mutex<StageState>>,
+}
+
+/// A stage without a count shows its name and the time; one with a count shows a bar, the
+/// count and its rate; one counted in bytes (reading the inputs) shows a bar, the bytes,
+/// and the resources read so far with their rate. Switching styles never shows a count of
+/// one stage under the name of another: see [`Progress::stage`].
+struct Styles {
+    plain: ProgressStyle,
+    counted: ProgressStyle,
+    bytes: ProgressStyle,
+}
+
+impl Styles {
+    fn new() -> Option<Self> {
+        let plain = ProgressStyle::with_template("{spinner} {prefix:>9} ({elapsed})").ok()?;
+        let counted = ProgressStyle::with_template(
+            "{spinner} {prefix:>9} {wide_bar} {human_pos}/{human_len} {msg} ({rate}, {elapsed})",
+        )
+        .ok()?
+        // Whole units per second with thousands separators, as the counts beside it: the
+        // default shows four decimals.
+        .with_key(
+            "rate",
+            |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{}/s", per_second(state.per_sec()));
+            },
+        );
+        let bytes = ProgressStyle::with_template(
+            "{spinner} {prefix:>9} {wide_bar} {binary_bytes}/{binary_total_bytes} {msg} ({elapsed})",
+        )
+        .ok()?;
+        Some(Self {
+            plain,
+            counted,
+            bytes,
+        })
+    }
+}
+
+/// A rate as a whole number with thousands separators (0 for a rate not yet known).
+fn per_second(rate: f64) -> HumanCount {
+    // `as` saturates, and NaN becomes 0.
+    HumanCount(if rate.is_finite() { rate as u64 } else { 0 })
 }
 
 struct StageState {
@@ -77,19 +125,12 @@ impl Progress {
     }
 
     fn build(bar: bool, timings: bool) -> Self {
+        let styles = if bar { Styles::new() } else { None };
         let bar = bar.then(|| {
             // Hidden until the run has lasted SHOW_AFTER; see `tick`.
             let b = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
-            if let Ok(style) = ProgressStyle::with_template(
-                "{spinner} {prefix:>9} {wide_bar} {human_pos}/{human_len} {msg} ({rate}, {elapsed})",
-            ) {
-                // Whole units per second: the default shows four decimals.
-                b.set_style(style.with_key(
-                    "rate",
-                    |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
-                        let _ = write!(w, "{:.0}/s", state.per_sec());
-                    },
-                ));
+            if let Some(styles) = &styles {
+                b.set_style(styles.plain.clone());
             }
             b
         });
@@ -119,6 +160,8 @@ impl Progress {
         }
         Self {
             bar,
+            styles,
+            resources: AtomicU64::new(0),
             timings,
             policy_times: false,
             started: now,
@@ -127,7 +170,8 @@ impl Progress {
         }
     }
 
-    /// Starts a stage of `total` units (0: unknown), ending the previous one.
+    /// Starts a stage of `total` units (0: not counted: the bar shows the stage's name and
+    /// the time only), ending the previous one.
     pub fn stage(&self, name: &'static str, total: u64, unit: &'static str) {
         let now = Instant::now();
         if let Ok(mut s) = self.state.lock() {
@@ -145,7 +189,11 @@ impl Progress {
             s.name = name;
             s.started = now;
         }
-        if let Some(b) = &self.bar {
+        self.resources.store(0, Ordering::Relaxed);
+        if let (Some(b), Some(styles)) = (&self.bar, &self.styles) {
+            // The setters below draw (setting a style does not): the plain style first, so
+            // that no frame shows the last stage's count or unit under this stage's name.
+            b.set_style(styles.plain.clone());
             b.set_prefix(name);
             b.set_message(unit);
             b.set_position(0);
@@ -155,7 +203,39 @@ impl Progress {
                 b.unset_length();
             }
             b.reset_eta();
+            if total > 0 {
+                b.set_style(styles.counted.clone());
+            }
         }
+        self.tick();
+    }
+
+    /// Counts the current stage in bytes from now on, `total` of them: reading the inputs,
+    /// whose sizes are known before they are read; [`Progress::loaded`] adds to it.
+    pub fn expect_bytes(&self, total: u64) {
+        if let (Some(b), Some(styles)) = (&self.bar, &self.styles) {
+            if total == 0 {
+                return;
+            }
+            b.set_position(0);
+            b.set_length(total);
+            b.set_message(resources_read(0, Duration::ZERO));
+            b.reset_eta();
+            b.set_style(styles.bytes.clone());
+        }
+        self.tick();
+    }
+
+    /// Adds `bytes` read and `resources` found to a stage counted in bytes.
+    pub fn loaded(&self, bytes: u64, resources: u64) {
+        let Some(b) = &self.bar else { return };
+        let total = self.resources.fetch_add(resources, Ordering::Relaxed) + resources;
+        let took = self
+            .state
+            .lock()
+            .map_or(Duration::ZERO, |s| s.started.elapsed());
+        b.set_message(resources_read(total, took));
+        b.inc(bytes);
         self.tick();
     }
 
@@ -234,6 +314,22 @@ impl Progress {
             );
         }
     }
+}
+
+/// "12,000 resources, 85,000/s": what a stage counted in bytes shows beside them, since
+/// the resources are what a user counts.
+fn resources_read(resources: u64, took: Duration) -> String {
+    let secs = took.as_secs_f64();
+    let rate = if secs > 0.0 {
+        resources as f64 / secs
+    } else {
+        0.0
+    };
+    format!(
+        "{} resources, {}/s",
+        HumanCount(resources),
+        per_second(rate)
+    )
 }
 
 /// Draws the bar from now on, unless it is shown already or the run has finished.
@@ -321,6 +417,112 @@ mod tests {
             assert!(b.is_hidden());
         }
         assert!(out.is_empty());
+    }
+
+    /// Every line the bar draws, as a terminal would have shown it.
+    #[derive(Debug, Clone, Default)]
+    struct Frames(Arc<Mutex<Vec<String>>>);
+
+    impl Frames {
+        fn all(&self) -> Vec<String> {
+            self.0.lock().map(|f| f.clone()).unwrap_or_default()
+        }
+    }
+
+    impl indicatif::TermLike for Frames {
+        fn width(&self) -> u16 {
+            120
+        }
+        fn move_cursor_up(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn move_cursor_down(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn move_cursor_right(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn move_cursor_left(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn write_line(&self, s: &str) -> std::io::Result<()> {
+            self.write_str(s)
+        }
+        fn write_str(&self, s: &str) -> std::io::Result<()> {
+            if !s.trim().is_empty() {
+                if let Ok(mut f) = self.0.lock() {
+                    f.push(s.to_string());
+                }
+            }
+            Ok(())
+        }
+        fn clear_line(&self) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn flush(&self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// A bar drawn, without a rate limit, into [`Frames`].
+    fn drawn() -> (Progress, ProgressBar, Frames) {
+        let p = Progress::build(true, false);
+        let frames = Frames::default();
+        let bar = p.bar.clone().unwrap();
+        if let Ok(mut s) = p.state.lock() {
+            // Shown already, so the timer thread leaves the target alone.
+            s.shown = true;
+        }
+        bar.set_draw_target(ProgressDrawTarget::term_like(Box::new(frames.clone())));
+        (p, bar, frames)
+    }
+
+    #[test]
+    fn each_stage_shows_its_own_count_or_none() {
+        let (p, bar, frames) = drawn();
+        p.stage("load", 0, "resources");
+        p.expect_bytes(4096);
+        p.loaded(1024, 3);
+        p.loaded(1024, 1_200);
+        bar.force_draw();
+        p.stage("evaluate", 10, "resource checks");
+        p.inc(4);
+        bar.force_draw();
+        p.stage("alerts", 0, "machines");
+        bar.force_draw();
+        let all = frames.all();
+        let of = |stage: &str| -> Vec<&String> {
+            all.iter()
+                .filter(|f| f.contains(&format!(" {stage} ")))
+                .collect()
+        };
+        // Reading counts bytes of the inputs and the resources found, with their rate.
+        assert!(
+            of("load")
+                .iter()
+                .any(|f| f.contains("2.00 KiB/4.00 KiB") && f.contains("1,203 resources, ")),
+            "{all:#?}"
+        );
+        assert!(
+            of("evaluate")
+                .iter()
+                .any(|f| f.contains("4/10 resource checks (")),
+            "{all:#?}"
+        );
+        // A stage without a count shows its name and the time only: no "0/0", no rate.
+        assert!(!of("alerts").is_empty(), "{all:#?}");
+        for f in of("alerts") {
+            assert!(!f.contains('/') && !f.contains("machines"), "{f}");
+        }
+        // No frame shows a count or unit of one stage under the name of another.
+        for f in of("evaluate") {
+            assert!(!f.contains("iB") && !f.contains("resources,"), "{f}");
+        }
+        for f in of("load") {
+            assert!(!f.contains("checks"), "{f}");
+        }
+        let mut out = Vec::new();
+        p.finish(&mut out);
     }
 
     #[test]

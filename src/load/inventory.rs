@@ -93,12 +93,14 @@ const BATCH_BYTES: u64 = 512 << 20;
 
 /// Consecutive runs of `found` holding at least `batch_bytes` each (the last may hold less),
 /// by the sizes the file system reports (a file it cannot stat counts as empty; reading it
-/// reports the problem).
-fn batches(found: &[Discovered], batch_bytes: u64) -> Vec<&[Discovered]> {
+/// reports the problem), and the size of them all.
+fn batches(found: &[Discovered], batch_bytes: u64) -> (Vec<&[Discovered]>, u64) {
     let mut out = Vec::new();
-    let (mut start, mut bytes) = (0usize, 0u64);
+    let (mut start, mut bytes, mut all) = (0usize, 0u64, 0u64);
     for (i, d) in found.iter().enumerate() {
-        bytes = bytes.saturating_add(std::fs::metadata(&d.path).map_or(0, |m| m.len()));
+        let size = std::fs::metadata(&d.path).map_or(0, |m| m.len());
+        all = all.saturating_add(size);
+        bytes = bytes.saturating_add(size);
         if bytes >= batch_bytes {
             out.extend(found.get(start..=i));
             (start, bytes) = (i + 1, 0);
@@ -107,7 +109,7 @@ fn batches(found: &[Discovered], batch_bytes: u64) -> Vec<&[Discovered]> {
     if start < found.len() || out.is_empty() {
         out.extend(found.get(start..));
     }
-    out
+    (out, all)
 }
 
 /// [`load_inventory_with`] with the batch size as a parameter (tests use tiny batches).
@@ -129,7 +131,8 @@ fn load_in_batches(
     let mut released: Vec<bool> = Vec::new();
     // Read problems of every batch come before any parse problem, as in one batch.
     let mut read_problems = Problems::default();
-    let batches = batches(&found, batch_bytes);
+    let (batches, bytes) = batches(&found, batch_bytes);
+    opts.progress.expect_bytes(bytes);
     let several = batches.len() > 1;
     for batch in batches {
         let first = read.len();
@@ -164,12 +167,15 @@ fn load_in_batches(
         let (found, hashes) = if opts.jobs > 1 {
             std::thread::scope(|scope| {
                 let hashing = scope.spawn(|| hash(files));
-                let found = parse_files(files, opts.jobs, PIECE_BYTES);
+                let found = parse_files(files, opts.jobs, PIECE_BYTES, &opts.progress);
                 // A hashing thread that died (a bug): hash here.
                 (found, hashing.join().unwrap_or_else(|_| hash(files)))
             })
         } else {
-            (parse_files(files, opts.jobs, PIECE_BYTES), hash(files))
+            (
+                parse_files(files, opts.jobs, PIECE_BYTES, &opts.progress),
+                hash(files),
+            )
         };
         for (entry, sha256) in mine.iter_mut().zip(hashes) {
             entry.2 = sha256;
@@ -426,6 +432,7 @@ fn parse_files(
     read: &[(&Discovered, SourceId, String, SourceFile)],
     jobs: usize,
     piece_bytes: usize,
+    progress: &crate::progress::Progress,
 ) -> Vec<Option<Parsed>> {
     let whole = |(d, id, _, file): &(&Discovered, SourceId, String, SourceFile)| {
         let mut local = Problems::default();
@@ -517,15 +524,17 @@ fn parse_files(
             _ => work.push(unit(Part::Whole)),
         }
     }
-    let done = crate::parallel::map(&work, jobs, |w| match &w.part {
-        Part::Whole => Done::Whole(read.get(w.file).map(whole)),
-        Part::Lines(p) => Done::Piece(piece_resources(w, p)),
-        Part::Elements(range) => Done::Elements(
-            lists
-                .get(w.file)
-                .and_then(Option::as_ref)
-                .and_then(|list| element_resources(w, list, range.clone())),
-        ),
+    let done = crate::parallel::map(&work, jobs, |w| {
+        let list = lists.get(w.file).and_then(Option::as_ref);
+        let done = match &w.part {
+            Part::Whole => Done::Whole(read.get(w.file).map(whole)),
+            Part::Lines(p) => Done::Piece(piece_resources(w, p)),
+            Part::Elements(range) => {
+                Done::Elements(list.and_then(|list| element_resources(w, list, range.clone())))
+            }
+        };
+        progress.loaded(w.bytes(list), done.resources());
+        done
     });
     // Whole files' results go straight out; pieces are gathered per file, in order.
     let mut out: Vec<Option<Parsed>> = read.iter().map(|_| None).collect();
@@ -691,6 +700,18 @@ enum Done {
     Elements(Option<Vec<Resource>>),
 }
 
+impl Done {
+    /// How many resources it found (for the progress bar).
+    fn resources(&self) -> u64 {
+        let n = match self {
+            Done::Whole(parsed) => parsed.as_ref().map_or(0, |(r, _, _)| r.len()),
+            Done::Piece(piece) => piece.resources.len(),
+            Done::Elements(found) => found.as_ref().map_or(0, Vec::len),
+        };
+        n as u64
+    }
+}
+
 /// `file:line:col` of a resource, for messages.
 fn place(
     sources: &SourceMap,
@@ -825,7 +846,7 @@ fn resources_in_pieces(
         format,
     };
     let read = [(&d, id, String::new(), file.clone())];
-    let parsed = parse_files(&read, 2, piece_bytes)
+    let parsed = parse_files(&read, 2, piece_bytes, &crate::progress::Progress::hidden())
         .into_iter()
         .next()
         .flatten();
@@ -1132,6 +1153,28 @@ enum Part {
     Lines(ndjson::Piece),
     /// A run of elements of a JSON document's resource list.
     Elements(std::ops::Range<usize>),
+}
+
+impl Work<'_> {
+    /// The bytes of its file it covers, for the progress bar: the units of one file cover
+    /// the whole text between them (a list's first run from the start of the text, its
+    /// last to the end, each other from its first element to the next run's).
+    fn bytes(&self, list: Option<&Listed>) -> u64 {
+        let text = self.source.text.len();
+        let (start, end) = match &self.part {
+            Part::Whole => (0, text),
+            Part::Lines(p) => (p.start, p.end),
+            Part::Elements(range) => {
+                let at = |i: usize| {
+                    list.and_then(|l| l.elements.get(i))
+                        .map_or(text, |&(start, _)| start)
+                };
+                let start = if range.start == 0 { 0 } else { at(range.start) };
+                (start, at(range.end))
+            }
+        };
+        end.saturating_sub(start) as u64
+    }
 }
 
 /// What one piece of an NDJSON file holds, before the pieces are joined.

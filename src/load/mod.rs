@@ -133,12 +133,14 @@ pub struct Discovered {
 }
 
 /// Knobs of loading; the defaults suit the CLI.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct LoadOptions {
     /// Files larger than this many bytes are refused.
     pub max_file_bytes: u64,
     /// Threads parsing files (at least 1); the result does not depend on it.
     pub jobs: usize,
+    /// Where the bytes and resources read are counted (the command's bar; none by default).
+    pub progress: std::sync::Arc<crate::progress::Progress>,
 }
 
 impl Default for LoadOptions {
@@ -146,6 +148,7 @@ impl Default for LoadOptions {
         Self {
             max_file_bytes: MAX_FILE_BYTES,
             jobs: 1,
+            progress: std::sync::Arc::default(),
         }
     }
 }

@@ -301,8 +301,18 @@ fn whole_and_in_pieces(text: &str, size: usize) -> [String; 2] {
         rendered(&resources, snapshots.len(), &problems)
     };
     [
-        render(parse_files(&read, 1, size)),
-        render(parse_files(&read, 2, size)),
+        render(parse_files(
+            &read,
+            1,
+            size,
+            &crate::progress::Progress::hidden(),
+        )),
+        render(parse_files(
+            &read,
+            2,
+            size,
+            &crate::progress::Progress::hidden(),
+        )),
     ]
 }
 
@@ -757,6 +767,7 @@ fn batches_hold_at_least_the_given_bytes() {
         .collect();
     let names = |b: u64| -> Vec<Vec<&str>> {
         batches(&found, b)
+            .0
             .iter()
             .map(|run| run.iter().map(|d| d.display.as_str()).collect())
             .collect()
@@ -764,7 +775,10 @@ fn batches_hold_at_least_the_given_bytes() {
     assert_eq!(names(40), [vec!["a", "b"], vec!["c", "d"], vec!["e"]]);
     assert_eq!(names(1000), [vec!["a", "b", "c", "d", "e"]]);
     assert_eq!(names(1).len(), 5);
-    assert_eq!(batches(&[], 1).len(), 1);
+    assert_eq!(batches(&[], 1).0.len(), 1);
+    // The progress bar's total: every file's size.
+    assert_eq!(batches(&found, 40).1, 96);
+    assert_eq!(batches(&[], 1).1, 0);
 }
 
 #[test]
