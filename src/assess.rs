@@ -773,10 +773,10 @@ impl Assessment {
                 let id = self
                     .inventory
                     .resources
-                    .binary_search_by(|r| r.key.as_str().cmp(m.resource.as_str()))
+                    .binary_search_by(|r| r.key.as_ref().cmp(m.resource.as_str()))
                     .ok()
                     .and_then(|i| self.inventory.resources.get(i))
-                    .map_or_else(|| m.resource.clone(), |r| r.id.clone());
+                    .map_or_else(|| m.resource.clone(), |r| r.id.to_string());
                 report::MachineEntry {
                     id,
                     hostname: m.hostname.clone(),
@@ -823,7 +823,7 @@ impl Assessment {
                 let r = self.inventory.resources.get(f.resource)?;
                 let s = strings.get(f.resource)?;
                 let key = if r.id.is_ascii() && r.key.len() == r.id.len() {
-                    std::borrow::Cow::Borrowed(r.key.as_str())
+                    std::borrow::Cow::Borrowed(r.key.as_ref())
                 } else {
                     std::borrow::Cow::Owned(r.id.to_ascii_lowercase())
                 };
@@ -1025,7 +1025,7 @@ impl RowStrings {
     /// `share` gives the shared copy of a string that repeats across resources.
     fn of(r: &Resource, share: &mut impl FnMut(&str) -> Arc<str>) -> Self {
         Self {
-            id: r.id.as_str().into(),
+            id: Arc::clone(&r.id),
             kind: share(&r.kind),
             subscription_id: r.subscription_id.as_deref().map(&mut *share),
             resource_group: r.resource_group.as_deref().map(&mut *share),
@@ -1170,8 +1170,8 @@ mod tests {
             let strings = row_strings(&resources, jobs);
             assert_eq!(strings.len(), resources.len(), "jobs {jobs}");
             for (r, s) in resources.iter().zip(&strings) {
-                assert_eq!(&*s.id, r.id, "jobs {jobs}");
-                assert_eq!(&*s.kind, r.kind, "jobs {jobs}");
+                assert_eq!(s.id, r.id, "jobs {jobs}");
+                assert_eq!(s.kind, r.kind, "jobs {jobs}");
                 assert_eq!(s.subscription_id.as_deref(), r.subscription_id.as_deref());
                 assert_eq!(s.resource_group.as_deref(), r.resource_group.as_deref());
                 assert_eq!(&*s.name, resource_name(r), "jobs {jobs}");

@@ -160,7 +160,7 @@ pub fn attach(
     // search rather than a copy of every key in a map (100,000 keys: 30 ms on one core).
     debug_assert!(inv.resources.is_sorted_by(|a, b| a.key < b.key));
     let find = |resources: &[Resource], key: &str| {
-        resources.binary_search_by(|r| r.key.as_str().cmp(key)).ok()
+        resources.binary_search_by(|r| r.key.as_ref().cmp(key)).ok()
     };
     let mut machines = Vec::new();
     let mut added: Vec<Resource> = Vec::new();
@@ -180,7 +180,7 @@ pub fn attach(
                     regorus::Value::from(s.value.clone()),
                 );
             }
-            r.key.clone()
+            r.key.to_string()
         } else {
             let r = machine_resource(&s, |k| find(&inv.resources, k).is_some(), &added);
             if let Some(rid) = &s.resource_id {
@@ -201,7 +201,7 @@ pub fn attach(
                     );
                 }
             }
-            let key = r.key.clone();
+            let key = r.key.to_string();
             added.push(r);
             key
         };
@@ -275,7 +275,7 @@ fn machine_resource(
     // Two hosts with one hostname and no resource id: keep both, told apart by machine id.
     let taken = |id: &str| {
         let k = id.to_ascii_lowercase();
-        in_inventory(&k) || added.iter().any(|r| r.key == k)
+        in_inventory(&k) || added.iter().any(|r| *r.key == *k)
     };
     let mut id = base.clone();
     let mut n = 2;
@@ -309,12 +309,12 @@ fn machine_resource(
         }
     }
     Resource {
-        key: id.to_ascii_lowercase(),
-        id,
+        key: id.to_ascii_lowercase().into(),
+        id: id.into(),
         kind: HYBRID_MACHINE_TYPE.into(),
-        kind_key: HYBRID_MACHINE_TYPE.to_ascii_lowercase(),
-        subscription_id: sub,
-        resource_group: rg,
+        kind_key: HYBRID_MACHINE_TYPE.to_ascii_lowercase().into(),
+        subscription_id: sub.map(Into::into),
+        resource_group: rg.map(Into::into),
         value: regorus::Value::from(value),
         origin: s.origin.clone(),
     }

@@ -23,21 +23,26 @@ pub struct Origin {
     pub place: Option<(usize, usize)>,
 }
 
+/// A shared string: a resource's names are read by many stages (the engine's index, the
+/// report's rows) and repeat across resources (types, subscriptions, resource groups), so
+/// they are held once and shared rather than copied.
+pub type Text = std::sync::Arc<str>;
+
 /// One ARM resource as loaded.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Resource {
     /// The id as written in the input.
-    pub id: String,
+    pub id: Text,
     /// The lower-cased id: ARM ids are case-insensitive, so this is the key everywhere.
-    pub key: String,
+    pub key: Text,
     /// The type as written in the input.
-    pub kind: String,
+    pub kind: Text,
     /// The lower-cased type.
-    pub kind_key: String,
+    pub kind_key: Text,
     /// From the document, else derived from the id.
-    pub subscription_id: Option<String>,
+    pub subscription_id: Option<Text>,
     /// From the document, else derived from the id.
-    pub resource_group: Option<String>,
+    pub resource_group: Option<Text>,
     /// The whole object, with `subscriptionId` and `resourceGroup` filled in when derivable,
     /// as the engine's value: the one tree of the resource kept after loading (policies get
     /// it without a copy).
@@ -57,11 +62,43 @@ impl Resource {
         origin: Origin,
     ) -> Self {
         let (subscription_id, resource_group) = scope;
+        let kind_key = kind.to_lowercase().into();
+        Self::named(
+            id.into(),
+            (kind.into(), kind_key),
+            (
+                subscription_id.map(Text::from),
+                resource_group.map(Text::from),
+            ),
+            value,
+            origin,
+        )
+    }
+
+    /// A resource whose type (as written and lower-cased) and scope are given as shared
+    /// strings: the loader gives every resource of one type, subscription or resource group
+    /// the same ones.
+    pub fn named(
+        id: Text,
+        kind: (Text, Text),
+        scope: (Option<Text>, Option<Text>),
+        value: regorus::Value,
+        origin: Origin,
+    ) -> Self {
+        let (kind, kind_key) = kind;
+        let (subscription_id, resource_group) = scope;
+        // Most ids are written in mixed case; an id that is its own key is held once.
+        let lower = id.to_lowercase();
+        let key: Text = if lower == *id {
+            Text::clone(&id)
+        } else {
+            lower.into()
+        };
         Self {
-            key: id.to_lowercase(),
-            kind_key: kind.to_lowercase(),
             id,
+            key,
             kind,
+            kind_key,
             subscription_id,
             resource_group,
             value,

@@ -68,7 +68,7 @@ pub fn machines_input(machines: &[Machine], inventory: &Inventory) -> regorus::V
         .map(|m| {
             let r = inventory
                 .resources
-                .binary_search_by(|r| r.key.as_str().cmp(m.resource.as_str()))
+                .binary_search_by(|r| r.key.as_ref().cmp(m.resource.as_str()))
                 .ok()
                 .and_then(|i| inventory.resources.get(i));
             let snapshot = r
@@ -80,7 +80,7 @@ pub fn machines_input(machines: &[Machine], inventory: &Inventory) -> regorus::V
             let mut o = BTreeMap::new();
             o.insert(
                 text("id"),
-                text(r.map_or(m.resource.as_str(), |r| r.id.as_str())),
+                text(r.map_or(m.resource.as_str(), |r| r.id.as_ref())),
             );
             o.insert(
                 text("name"),
@@ -154,10 +154,10 @@ pub fn evaluate(
         .map(|m| {
             let id = inventory
                 .resources
-                .binary_search_by(|r| r.key.as_str().cmp(m.resource.as_str()))
+                .binary_search_by(|r| r.key.as_ref().cmp(m.resource.as_str()))
                 .ok()
                 .and_then(|i| inventory.resources.get(i))
-                .map_or_else(|| m.resource.clone(), |r| r.id.clone());
+                .map_or_else(|| m.resource.clone(), |r| r.id.to_string());
             (m.resource.clone(), id)
         })
         .collect();

@@ -67,7 +67,7 @@ fn assess_inputs(
         .inventory
         .resources
         .iter()
-        .map(|r| (r.key.clone(), fix::input::extra_of(&r.to_json())))
+        .map(|r| (r.key.to_string(), fix::input::extra_of(&r.to_json())))
         .collect();
     match serde_json::to_value(&report) {
         Ok(v) => Some((v, assessment.catalog, extras)),

@@ -382,7 +382,7 @@ fn merge_by_key(parsed: &[Option<Parsed>], jobs: usize) -> Merged {
         let run = run.unwrap_or_else(|| key_order(p));
         all.extend(
             run.into_iter()
-                .filter_map(|i| Some((resource_at(parsed, (fi, i))?.key.as_str(), (fi, i)))),
+                .filter_map(|i| Some((resource_at(parsed, (fi, i))?.key.as_ref(), (fi, i)))),
         );
     }
     // Stable, on sorted runs: equal keys stay in file order, and the merge costs little.
@@ -409,7 +409,7 @@ fn key_order(p: &Option<Parsed>) -> Vec<usize> {
     let resources = p
         .as_ref()
         .map_or(&[][..], |(resources, _, _)| resources.as_slice());
-    let key = |i: usize| resources.get(i).map_or("", |r| r.key.as_str());
+    let key = |i: usize| resources.get(i).map_or("", |r| r.key.as_ref());
     let mut order: Vec<usize> = (0..resources.len()).collect();
     order.sort_unstable_by(|&a, &b| key(a).cmp(key(b)).then(a.cmp(&b)));
     order
@@ -1076,8 +1076,9 @@ fn plain_resource(
     };
     let snapshot =
         matches!(field(&entries, "kind"), Some(V::String(k)) if k.as_ref() == SNAPSHOT_KIND);
+    // The value's own string: the resource's id is not copied.
     let id = match field(&entries, "id") {
-        Some(V::String(s)) if !s.is_empty() => s.to_string(),
+        Some(V::String(s)) if !s.is_empty() => s.clone(),
         _ => return None,
     };
     let kind = match field(&entries, "type") {
@@ -1101,15 +1102,15 @@ fn plain_resource(
     }
     // As `fill` does in the tree: a non-empty string stays, an empty or missing one takes the
     // value derived from the id.
-    let mut fill = |name: &str, derived: Option<&str>| -> Option<String> {
+    let mut fill = |name: &str, derived: Option<&str>| -> Option<regorus::Rc<str>> {
         if let Some(V::String(s)) = field(&entries, name) {
             if !s.is_empty() {
-                return Some(s.to_string());
+                return Some(interner.get(s));
             }
         }
-        let derived = derived?.to_string();
+        let derived = derived?;
         let key = V::String(interner.get(name));
-        let value = interner.string(&derived);
+        let value = interner.string(derived);
         match entries.binary_search_by(|(k, _)| k.cmp(&key)) {
             Ok(at) => {
                 if let Some(slot) = entries.get_mut(at) {
@@ -1118,7 +1119,7 @@ fn plain_resource(
             }
             Err(at) => entries.insert(at, (key, value)),
         }
-        Some(derived)
+        Some(interner.get(derived))
     };
     let (derived_sub, derived_rg) = scope_of(&id);
     let scope = (
@@ -1128,7 +1129,13 @@ fn plain_resource(
     let value = V::Object(regorus::Rc::new(
         regorus::value::Object::from_sorted_entries(entries),
     ));
-    Some(Resource::new(id, kind, scope, value, origin))
+    Some(Resource::named(
+        id,
+        interner.kind(&kind),
+        scope,
+        value,
+        origin,
+    ))
 }
 
 /// An NDJSON file or JSON list at least twice this large is parsed in pieces of this size on
@@ -1395,7 +1402,15 @@ fn resource(
     );
     // Moved, not copied: the JSON tree is dropped here, one resource at a time.
     let value = super::value::engine_value(value, interner);
-    Some(Resource::new(id, kind, scope, value, origin))
+    let (sub, rg) = scope;
+    let scope = (sub.map(|s| interner.get(&s)), rg.map(|s| interner.get(&s)));
+    Some(Resource::named(
+        id.into(),
+        interner.kind(&kind),
+        scope,
+        value,
+        origin,
+    ))
 }
 
 /// The object's non-empty string `field`, else `derived` (written back into the object).

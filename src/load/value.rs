@@ -232,6 +232,12 @@ pub struct Interner {
     /// its own allocation otherwise (2% of the values' memory). Engine values are never
     /// changed in place while shared.
     empty_array: Option<regorus::Value>,
+    /// Each resource type as written, with its lower-cased form.
+    kinds: std::collections::HashMap<
+        regorus::Rc<str>,
+        (regorus::Rc<str>, regorus::Rc<str>),
+        foldhash::fast::RandomState,
+    >,
 }
 
 /// String values up to this many bytes are shared; longer ones (ids, descriptions) rarely
@@ -254,6 +260,17 @@ impl Interner {
         let rc: regorus::Rc<str> = s.into();
         self.seen.insert(rc.clone());
         rc
+    }
+
+    /// A resource type as written and lower-cased, the same two strings for every resource
+    /// of the type.
+    pub(crate) fn kind(&mut self, kind: &str) -> (regorus::Rc<str>, regorus::Rc<str>) {
+        if let Some(both) = self.kinds.get(kind) {
+            return both.clone();
+        }
+        let both = (self.get(kind), self.get(&kind.to_lowercase()));
+        self.kinds.insert(both.0.clone(), both.clone());
+        both
     }
 
     /// A string value as the engine keeps it: shared when short.

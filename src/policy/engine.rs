@@ -230,7 +230,7 @@ impl PolicyEngine {
         let mut cx = native.then(|| native::Context {
             keys: native::Keys::default(),
             resources: native::Index::new(
-                resources.iter().map(|r| r.key.as_str()).collect(),
+                resources.iter().map(|r| r.key.as_ref()).collect(),
                 values,
             ),
             nsg_analysis: None,
@@ -244,7 +244,7 @@ impl PolicyEngine {
             let members: Vec<usize> = resources
                 .iter()
                 .enumerate()
-                .filter(|(_, r)| r.kind_key == table.kind)
+                .filter(|(_, r)| &*r.kind_key == table.kind)
                 .map(|(i, _)| i)
                 .collect();
             // Only when a policy that runs imports the library (disabled ones cost nothing).
@@ -305,7 +305,7 @@ impl PolicyEngine {
         let mut out = BTreeMap::new();
         for (i, v) in rows {
             let r = resources.get(i)?;
-            out.insert(regorus::Value::from(r.key.as_str()), v);
+            out.insert(regorus::Value::String(r.key.clone()), v);
         }
         Some(regorus::Value::from(out))
     }
@@ -389,7 +389,7 @@ impl PolicyEngine {
     ) -> Vec<Outcome> {
         let mut by_type: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
         for (i, r) in resources.iter().enumerate() {
-            by_type.entry(r.kind_key.as_str()).or_default().push(i);
+            by_type.entry(r.kind_key.as_ref()).or_default().push(i);
         }
         // Every resource by key, once for all policies: the ids their results name. Built
         // by the first worker to finish a policy, while the others still evaluate theirs
@@ -403,7 +403,7 @@ impl PolicyEngine {
                 resources
                     .iter()
                     .enumerate()
-                    .map(|(i, r)| (r.key.as_str(), i)),
+                    .map(|(i, r)| (r.key.as_ref(), i)),
             );
             m
         });
@@ -653,9 +653,10 @@ pub fn estate_data(
 ) -> regorus::Value {
     // Entries are gathered in the inventory's order, which is key order, so every group is
     // built sorted, without a BTreeMap of engine values (regorus sorts any that is not).
+    // The resources' own keys, shared rather than copied (a million ids at 1,000,000).
     let keys: Vec<regorus::Value> = resources
         .iter()
-        .map(|r| regorus::Value::from(r.key.as_str()))
+        .map(|r| regorus::Value::String(r.key.clone()))
         .collect();
     let entries = || resources.iter().zip(&keys).zip(values);
     let build_children = || {
@@ -677,14 +678,14 @@ pub fn estate_data(
         for ((r, key), v) in entries() {
             all.push((key.clone(), v.clone()));
             by_type
-                .entry(r.kind_key.as_str())
+                .entry(r.kind_key.as_ref())
                 .or_default()
                 .push((key.clone(), v.clone()));
             if let Some(sub) = subscription_key(&r.key) {
                 by_sub
                     .entry(sub)
                     .or_default()
-                    .entry(r.kind_key.as_str())
+                    .entry(r.kind_key.as_ref())
                     .or_default()
                     .push((key.clone(), v.clone()));
             }
@@ -1618,10 +1619,10 @@ results := {
         let resources: Vec<Resource> = ids
             .iter()
             .map(|(id, kind)| Resource {
-                id: (*id).to_string(),
-                key: id.to_lowercase(),
-                kind: (*kind).to_string(),
-                kind_key: kind.to_lowercase(),
+                id: (*id).into(),
+                key: id.to_lowercase().into(),
+                kind: (*kind).into(),
+                kind_key: kind.to_lowercase().into(),
                 subscription_id: None,
                 resource_group: None,
                 value: regorus::Value::from(serde_json::json!({"id": id, "type": kind})),
@@ -1636,6 +1637,19 @@ results := {
         let estate = super::estate_data(&resources, &values, 2);
         // Built on one thread or two, the same data.
         assert_eq!(estate, super::estate_data(&resources, &values, 1));
+        // Its keys are the resources' own key strings, not copies.
+        let all = estate["resources"].as_object().unwrap();
+        assert_eq!(all.len(), resources.len());
+        for r in &resources {
+            let (k, _) = all
+                .iter()
+                .find(|(k, _)| k.as_string().is_ok_and(|s| *s == r.key))
+                .unwrap();
+            assert!(
+                std::sync::Arc::ptr_eq(k.as_string().unwrap(), &r.key),
+                "{k}"
+            );
+        }
         let mut data = std::collections::BTreeMap::new();
         data.insert(regorus::Value::from("posture"), estate);
         let mut e = regorus::Engine::new();

@@ -27,7 +27,7 @@ fn load_files(files: &[(&str, &str)]) -> (tempfile::TempDir, Inventory, SourceMa
 }
 
 fn ids(inv: &Inventory) -> Vec<&str> {
-    inv.resources.iter().map(|r| r.id.as_str()).collect()
+    inv.resources.iter().map(|r| r.id.as_ref()).collect()
 }
 
 fn brief(p: &Problem) -> String {
@@ -54,7 +54,7 @@ fn loads_every_shape_of_the_fixture_folder() {
         .iter()
         .all(|i| i.kind == "inventory" && i.sha256.len() == 64));
     assert_eq!(sources.files().len(), 4);
-    let keys: Vec<&str> = inv.resources.iter().map(|r| r.key.as_str()).collect();
+    let keys: Vec<&str> = inv.resources.iter().map(|r| r.key.as_ref()).collect();
     let mut sorted = keys.clone();
     sorted.sort();
     assert_eq!(keys, sorted, "sorted by lower-cased id");
@@ -77,6 +77,52 @@ fn loads_every_shape_of_the_fixture_folder() {
     );
 }
 
+/// Resources of one type, subscription and resource group hold one copy of each name, and a
+/// resource's id is the string of its value's `id`: from the parser (NDJSON lines) and from
+/// the JSON tree (a document with a non-plain element takes that path).
+#[test]
+fn resource_names_are_shared_not_copied() {
+    let vm = |n: u32| {
+        format!(
+            r#"{{"id": "/subscriptions/S1/resourceGroups/RG/providers/Microsoft.Compute/virtualMachines/vm{n}", "type": "Microsoft.Compute/virtualMachines"}}"#
+        )
+    };
+    let lines = format!("{}\n{}\n", vm(1), vm(2));
+    // A tag that is not a string: loaded, reported, and through the tree.
+    let doc = format!(
+        r#"[{}, {}, {{"id": "/subscriptions/s1/x/y", "type": "a/b", "tags": {{"t": 1}}}}]"#,
+        vm(3),
+        vm(4)
+    );
+    let (_dir, inv, _, _) = load_files(&[("a.ndjson", &lines), ("b.json", &doc)]);
+    let by_id = |n: u32| {
+        inv.resources
+            .iter()
+            .find(|r| r.id.ends_with(&format!("vm{n}")))
+            .unwrap()
+    };
+    let same = |a: &crate::model::Text, b: &crate::model::Text| std::sync::Arc::ptr_eq(a, b);
+    for (a, b) in [(by_id(1), by_id(2)), (by_id(3), by_id(4))] {
+        assert!(same(&a.kind, &b.kind) && same(&a.kind_key, &b.kind_key));
+        assert_eq!(&*a.kind_key, "microsoft.compute/virtualmachines");
+        let (sa, sb) = (a.subscription_id.as_ref(), b.subscription_id.as_ref());
+        assert!(same(sa.unwrap(), sb.unwrap()));
+        assert_eq!(sa.map(|s| &**s), Some("S1"));
+        let (ga, gb) = (a.resource_group.as_ref(), b.resource_group.as_ref());
+        assert!(same(ga.unwrap(), gb.unwrap()));
+        assert_eq!(ga.map(|s| &**s), Some("RG"));
+        assert_eq!(*a.key, a.id.to_lowercase());
+    }
+    // The parser's resources take their id from the value.
+    for n in [1, 2] {
+        let r = by_id(n);
+        assert!(same(&r.id, r.field("id").unwrap().as_string().unwrap()));
+    }
+    // An id already in lower case is its own key.
+    let lower = inv.resources.iter().find(|r| &*r.kind == "a/b").unwrap();
+    assert!(same(&lower.id, &lower.key));
+}
+
 #[test]
 fn derives_scope_from_the_id_and_writes_it_back() {
     let (inv, _, _, _) = load(&[fixture()]);
@@ -95,7 +141,7 @@ fn derives_scope_from_the_id_and_writes_it_back() {
         kv.to_json()["subscriptionId"],
         "00000000-0000-0000-0000-000000000001"
     );
-    assert_eq!(kv.kind, "microsoft.keyvault/vaults");
+    assert_eq!(&*kv.kind, "microsoft.keyvault/vaults");
     let st = inv
         .resources
         .iter()
@@ -111,8 +157,8 @@ fn derives_scope_from_the_id_and_writes_it_back() {
         .iter()
         .find(|r| r.id.ends_with("vm-web-1"))
         .unwrap();
-    assert_eq!(vm.kind_key, "microsoft.compute/virtualmachines");
-    assert_eq!(vm.key, vm.id.to_lowercase());
+    assert_eq!(&*vm.kind_key, "microsoft.compute/virtualmachines");
+    assert_eq!(*vm.key, vm.id.to_lowercase());
 }
 
 #[test]
@@ -146,7 +192,7 @@ fn duplicate_ids_warn_with_both_places_and_the_later_file_wins() {
     assert!(!problems.has_errors());
     assert_eq!(inv.resources.len(), 1);
     assert_eq!(inv.resources[0].to_json()["v"], 2);
-    assert_eq!(inv.resources[0].id, "/SUBSCRIPTIONS/S/X");
+    assert_eq!(&*inv.resources[0].id, "/SUBSCRIPTIONS/S/X");
     let w = problems.warnings();
     assert_eq!(w.len(), 1);
     assert_eq!(w[0].code, codes::DUPLICATE_ID);
