@@ -83,8 +83,8 @@ for n in $SIZES; do
     done
     ratio=$(awk -v a="$wall_full" -v b="$wall_none" 'BEGIN {printf "%.2f", a / b}')
     speedup=$(awk -v a="$eval_jobs1" -v b="$eval_full" 'BEGIN {printf "%.2f", a / b}')
-    fmt_mb() { awk -v k="$1" 'BEGIN {printf "%.0f MB", k / 1024}'; }
-    rows+="| $n ($size MB) | \`--no-default-policies\` | $wall_none s | $(fmt_mb "$mem_none") | |"$'\n'
+    fmt_mb() { awk -v k="$1" 'BEGIN {printf "%.0f MiB", k / 1024}'; }
+    rows+="| $n ($size MiB) | \`--no-default-policies\` | $wall_none s | $(fmt_mb "$mem_none") | |"$'\n'
     rows+="| $n | bundled library (55 policies) | $wall_full s | $(fmt_mb "$mem_full") | ${ratio}x the line above |"$'\n'
     if [ "$n" -le 100000 ]; then
         jratio=$(awk -v a="$wall_jfull" -v b="$wall_jnone" 'BEGIN {printf "%.2f", a / b}')

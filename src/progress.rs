@@ -180,9 +180,9 @@ impl Progress {
             if prev != "start" {
                 s.done.push((prev, elapsed));
                 if self.timings {
-                    if let Some(mb) = resident_mb() {
+                    if let Some(mib) = resident_mib() {
                         s.notes
-                            .push(format!("memory after {prev}: {mb} MB resident"));
+                            .push(format!("memory after {prev}: {mib} MiB resident"));
                     }
                 }
             }
@@ -287,8 +287,8 @@ impl Progress {
             s.name = "start";
         }
         if self.timings {
-            if let Some(mb) = resident_mb() {
-                let note = format!("memory after {last}: {mb} MB resident");
+            if let Some(mib) = resident_mib() {
+                let note = format!("memory after {last}: {mib} MiB resident");
                 s.notes.push(note);
             }
             // Policy times arrive from worker threads in any order; the rest in stage order.
@@ -341,12 +341,13 @@ fn show(b: &ProgressBar, s: &mut StageState) {
     }
 }
 
-/// The process's resident memory in MB (Linux; `None` elsewhere), for the timings.
-fn resident_mb() -> Option<u64> {
+/// The process's resident memory in MiB (Linux; `None` elsewhere), for the timings.
+fn resident_mib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
-    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb / 1024)
+    // VmRSS is in kibibytes, whatever its "kB" says.
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024)
 }
 
 #[cfg(test)]
