@@ -873,3 +873,59 @@ fn a_released_file_that_changed_is_not_read_back() {
     let at = place(&sources, &formats, &mut SpanCache::default(), &origin);
     assert_eq!(at, "a.ndjson:7:3");
 }
+
+/// The progress bar's bytes: the units of work of one file cover its whole text, once, for
+/// NDJSON pieces and for runs of a JSON list's elements (with the text around the list).
+#[test]
+fn units_of_work_cover_each_file_once() {
+    let file = |text: String| SourceFile {
+        path: "f".into(),
+        text: std::sync::Arc::new(text),
+    };
+    let covered = |file: &SourceFile, parts: Vec<Part>, list: Option<&Listed>| -> u64 {
+        parts
+            .into_iter()
+            .map(|part| {
+                Work {
+                    file: 0,
+                    part,
+                    source: file,
+                    id: 0,
+                    format: Format::Json,
+                }
+                .bytes(list)
+            })
+            .sum()
+    };
+    let line = |i: usize| format!(r#"{{"id": "/s/{i}", "type": "a/b"}}"#);
+    let lines = file((0..50).map(|i| line(i) + "\n").collect());
+    for size in [1, 40, 700, 1 << 20] {
+        let parts = super::ndjson::split(&lines.text, size)
+            .into_iter()
+            .map(Part::Lines)
+            .collect();
+        assert_eq!(
+            covered(&lines, parts, None),
+            lines.text.len() as u64,
+            "{size}"
+        );
+    }
+    let items: Vec<String> = (0..50).map(line).collect();
+    let doc = file(format!(
+        "\n {{\"other\": 1, \"value\": [\n{}\n]}}\n",
+        items.join(",\n")
+    ));
+    let list = listed(&doc).unwrap();
+    for size in [1, 40, 700, 1 << 20] {
+        let parts = list.parts(size).into_iter().map(Part::Elements).collect();
+        assert_eq!(
+            covered(&doc, parts, Some(&list)),
+            doc.text.len() as u64,
+            "{size}"
+        );
+    }
+    assert_eq!(
+        covered(&doc, vec![Part::Whole], None),
+        doc.text.len() as u64
+    );
+}
