@@ -131,6 +131,7 @@ fn evaluate(b: Bencher, (jobs, backend): (usize, &str)) {
             .map(|p| (p.meta.id.clone(), p.meta.parameters.clone()))
             .collect(),
         backend,
+        piece: posture::policy::engine::PIECE,
     };
     b.bench(|| {
         let mut engine = PolicyEngine::new(&catalog, &sources, false, &mut Problems::default());

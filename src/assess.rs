@@ -195,6 +195,7 @@ pub fn assess(opts: AssessOptions, mut sources: SourceMap, mut problems: Problem
     let eval = EvalOptions {
         progress: progress.clone(),
         backend: opts.backend,
+        piece: crate::policy::engine::PIECE,
         now: opts.now.clone(),
         timeout: opts.timeout,
         jobs: opts.jobs,

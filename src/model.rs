@@ -395,6 +395,10 @@ pub struct PolicyMeta {
     pub implementation_effort: Option<String>,
     /// Benchmark references.
     pub references: Vec<String>,
+    /// `custom.per_resource`: the verdict for each resource depends on that resource and
+    /// `data` only, never on the other resources in `input.resources`, so the policy may be
+    /// given the inventory in parts (faster on large estates).
+    pub per_resource: bool,
     /// The whole block as parsed, for `policies show` and extension fields.
     pub raw: serde_json::Value,
 }

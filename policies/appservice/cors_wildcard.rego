@@ -10,6 +10,7 @@
 # scope: package
 # custom:
 #   id: appservice-cors-wildcard
+#   per_resource: true
 #   severity: Low
 #   control: restrict-unauthorized-network-access
 #   resource_types: [Microsoft.Web/sites]

@@ -11,6 +11,7 @@
 # scope: package
 # custom:
 #   id: appservice-ftps
+#   per_resource: true
 #   severity: Medium
 #   control: encrypt-data-in-transit
 #   resource_types: [Microsoft.Web/sites]

@@ -8,6 +8,7 @@
 # scope: package
 # custom:
 #   id: appservice-https-only
+#   per_resource: true
 #   severity: Medium
 #   control: encrypt-data-in-transit
 #   resource_types: [Microsoft.Web/sites]

@@ -12,6 +12,7 @@
 # scope: package
 # custom:
 #   id: appservice-managed-identity
+#   per_resource: true
 #   severity: Low
 #   control: implement-security-best-practices
 #   resource_types: [Microsoft.Web/sites]

@@ -12,6 +12,7 @@
 # scope: package
 # custom:
 #   id: appservice-minimum-tls
+#   per_resource: true
 #   severity: Medium
 #   control: encrypt-data-in-transit
 #   resource_types: [Microsoft.Web/sites]

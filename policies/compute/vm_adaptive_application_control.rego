@@ -16,6 +16,7 @@
 # scope: package
 # custom:
 #   id: vm-adaptive-application-control
+#   per_resource: true
 #   severity: High
 #   control: apply-adaptive-application-control
 #   resource_types: [Microsoft.Compute/virtualMachines]

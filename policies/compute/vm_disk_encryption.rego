@@ -19,6 +19,7 @@
 # scope: package
 # custom:
 #   id: vm-disk-encryption
+#   per_resource: true
 #   severity: High
 #   control: enable-encryption-at-rest
 #   resource_types: [Microsoft.Compute/virtualMachines]

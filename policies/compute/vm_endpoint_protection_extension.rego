@@ -18,6 +18,7 @@
 # scope: package
 # custom:
 #   id: vm-endpoint-protection-extension
+#   per_resource: true
 #   severity: Medium
 #   control: enable-endpoint-protection
 #   resource_types: [Microsoft.Compute/virtualMachines]

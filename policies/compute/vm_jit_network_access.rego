@@ -13,6 +13,7 @@
 # scope: package
 # custom:
 #   id: vm-jit-network-access
+#   per_resource: true
 #   severity: High
 #   control: secure-management-ports
 #   resource_types: [Microsoft.Compute/virtualMachines]

@@ -13,6 +13,7 @@
 # scope: package
 # custom:
 #   id: vm-linux-ssh-keys
+#   per_resource: true
 #   severity: Medium
 #   control: implement-security-best-practices
 #   resource_types: [Microsoft.Compute/virtualMachines]

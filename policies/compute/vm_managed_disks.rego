@@ -11,6 +11,7 @@
 # scope: package
 # custom:
 #   id: vm-managed-disks
+#   per_resource: true
 #   severity: Medium
 #   control: implement-security-best-practices
 #   resource_types: [Microsoft.Compute/virtualMachines]

@@ -16,6 +16,7 @@
 # scope: package
 # custom:
 #   id: vm-management-ports-closed
+#   per_resource: true
 #   severity: High
 #   control: secure-management-ports
 #   resource_types: [Microsoft.Compute/virtualMachines]

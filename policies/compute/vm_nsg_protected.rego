@@ -15,6 +15,7 @@
 # scope: package
 # custom:
 #   id: vm-nsg-protected
+#   per_resource: true
 #   severity: High
 #   control: restrict-unauthorized-network-access
 #   resource_types: [Microsoft.Compute/virtualMachines]

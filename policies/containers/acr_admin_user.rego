@@ -8,6 +8,7 @@
 # scope: package
 # custom:
 #   id: acr-admin-user
+#   per_resource: true
 #   severity: Medium
 #   control: manage-access-and-permissions
 #   resource_types: [Microsoft.ContainerRegistry/registries]

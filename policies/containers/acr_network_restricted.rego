@@ -12,6 +12,7 @@
 # scope: package
 # custom:
 #   id: acr-network-restricted
+#   per_resource: true
 #   severity: Medium
 #   control: restrict-unauthorized-network-access
 #   resource_types: [Microsoft.ContainerRegistry/registries]

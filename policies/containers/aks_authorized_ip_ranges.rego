@@ -12,6 +12,7 @@
 # scope: package
 # custom:
 #   id: aks-authorized-ip-ranges
+#   per_resource: true
 #   severity: High
 #   control: restrict-unauthorized-network-access
 #   resource_types: [Microsoft.ContainerService/managedClusters]

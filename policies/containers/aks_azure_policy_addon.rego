@@ -11,6 +11,7 @@
 # scope: package
 # custom:
 #   id: aks-azure-policy-addon
+#   per_resource: true
 #   severity: Medium
 #   control: remediate-security-configurations
 #   resource_types: [Microsoft.ContainerService/managedClusters]

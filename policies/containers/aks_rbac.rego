@@ -10,6 +10,7 @@
 # scope: package
 # custom:
 #   id: aks-rbac
+#   per_resource: true
 #   severity: Medium
 #   control: manage-access-and-permissions
 #   resource_types: [Microsoft.ContainerService/managedClusters]

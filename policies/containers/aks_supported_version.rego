@@ -14,6 +14,7 @@
 # scope: package
 # custom:
 #   id: aks-supported-version
+#   per_resource: true
 #   severity: High
 #   control: apply-system-updates
 #   resource_types: [Microsoft.ContainerService/managedClusters]

@@ -14,6 +14,7 @@
 # scope: package
 # custom:
 #   id: subscription-defender-plans
+#   per_resource: true
 #   severity: High
 #   control: enable-enhanced-security-features
 #   resource_types: [Microsoft.Resources/subscriptions]

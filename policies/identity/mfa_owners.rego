@@ -22,6 +22,7 @@
 # scope: package
 # custom:
 #   id: subscription-mfa-owners
+#   per_resource: true
 #   severity: High
 #   control: enable-mfa
 #   resource_types: [Microsoft.Resources/subscriptions]

@@ -14,6 +14,7 @@
 # scope: package
 # custom:
 #   id: subscription-owner-count-max
+#   per_resource: true
 #   severity: High
 #   control: manage-access-and-permissions
 #   resource_types: [Microsoft.Resources/subscriptions]

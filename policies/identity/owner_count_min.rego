@@ -15,6 +15,7 @@
 # scope: package
 # custom:
 #   id: subscription-owner-count-min
+#   per_resource: true
 #   severity: High
 #   control: manage-access-and-permissions
 #   resource_types: [Microsoft.Resources/subscriptions]

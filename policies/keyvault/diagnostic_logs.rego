@@ -13,6 +13,7 @@
 # scope: package
 # custom:
 #   id: keyvault-diagnostic-logs
+#   per_resource: true
 #   severity: Low
 #   control: enable-auditing-and-logging
 #   resource_types: [Microsoft.KeyVault/vaults]

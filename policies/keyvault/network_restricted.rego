@@ -11,6 +11,7 @@
 # scope: package
 # custom:
 #   id: keyvault-network-restricted
+#   per_resource: true
 #   severity: Medium
 #   control: restrict-unauthorized-network-access
 #   resource_types: [Microsoft.KeyVault/vaults]

@@ -10,6 +10,7 @@
 # scope: package
 # custom:
 #   id: keyvault-purge-protection
+#   per_resource: true
 #   severity: Medium
 #   control: implement-security-best-practices
 #   resource_types: [Microsoft.KeyVault/vaults]

@@ -11,6 +11,7 @@
 # scope: package
 # custom:
 #   id: keyvault-rbac-authorization
+#   per_resource: true
 #   severity: Medium
 #   control: manage-access-and-permissions
 #   resource_types: [Microsoft.KeyVault/vaults]

@@ -10,6 +10,7 @@
 # scope: package
 # custom:
 #   id: keyvault-soft-delete
+#   per_resource: true
 #   severity: High
 #   control: implement-security-best-practices
 #   resource_types: [Microsoft.KeyVault/vaults]

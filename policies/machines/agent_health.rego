@@ -13,6 +13,7 @@
 # scope: package
 # custom:
 #   id: machine-agent-health
+#   per_resource: true
 #   severity: Medium
 #   control: apply-system-updates
 #   resource_types: [Microsoft.Compute/virtualMachines, Microsoft.HybridCompute/machines]

@@ -12,6 +12,7 @@
 # scope: package
 # custom:
 #   id: machine-agent-installed
+#   per_resource: true
 #   severity: High
 #   control: apply-system-updates
 #   resource_types: [Microsoft.Compute/virtualMachines, Microsoft.HybridCompute/machines]

@@ -20,6 +20,7 @@
 # scope: package
 # custom:
 #   id: machine-endpoint-protection-health
+#   per_resource: true
 #   severity: Medium
 #   control: enable-endpoint-protection
 #   resource_types: [Microsoft.Compute/virtualMachines, Microsoft.HybridCompute/machines]

@@ -15,6 +15,7 @@
 # scope: package
 # custom:
 #   id: machine-endpoint-protection-installed
+#   per_resource: true
 #   severity: Medium
 #   control: enable-endpoint-protection
 #   resource_types: [Microsoft.Compute/virtualMachines, Microsoft.HybridCompute/machines]

@@ -79,6 +79,7 @@
 # scope: package
 # custom:
 #   id: machine-os-baseline
+#   per_resource: true
 #   severity: Low
 #   control: remediate-security-configurations
 #   resource_types: [Microsoft.Compute/virtualMachines, Microsoft.HybridCompute/machines]

@@ -11,6 +11,7 @@
 # scope: package
 # custom:
 #   id: machine-reboot-pending
+#   per_resource: true
 #   severity: Medium
 #   control: apply-system-updates
 #   resource_types: [Microsoft.Compute/virtualMachines, Microsoft.HybridCompute/machines]

@@ -15,6 +15,7 @@
 # scope: package
 # custom:
 #   id: machine-system-updates
+#   per_resource: true
 #   severity: High
 #   control: apply-system-updates
 #   resource_types: [Microsoft.Compute/virtualMachines, Microsoft.HybridCompute/machines]

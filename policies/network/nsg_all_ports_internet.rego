@@ -17,6 +17,7 @@
 # scope: package
 # custom:
 #   id: nsg-all-ports-internet
+#   per_resource: true
 #   severity: High
 #   control: restrict-unauthorized-network-access
 #   resource_types: [Microsoft.Network/networkSecurityGroups]

@@ -16,6 +16,7 @@
 # scope: package
 # custom:
 #   id: nsg-management-ports-internet
+#   per_resource: true
 #   severity: High
 #   control: secure-management-ports
 #   resource_types: [Microsoft.Network/networkSecurityGroups]

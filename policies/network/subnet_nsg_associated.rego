@@ -14,6 +14,7 @@
 # scope: package
 # custom:
 #   id: subnet-nsg-associated
+#   per_resource: true
 #   severity: Medium
 #   control: implement-security-best-practices
 #   resource_types: [Microsoft.Network/virtualNetworks]

@@ -11,6 +11,7 @@
 # scope: package
 # custom:
 #   id: vnet-ddos-protection
+#   per_resource: true
 #   severity: Medium
 #   control: protect-applications-against-ddos
 #   resource_types: [Microsoft.Network/virtualNetworks]

@@ -12,6 +12,7 @@
 # scope: package
 # custom:
 #   id: sql-aad-admin
+#   per_resource: true
 #   severity: High
 #   control: implement-security-best-practices
 #   resource_types: [Microsoft.Sql/servers]

@@ -12,6 +12,7 @@
 # scope: package
 # custom:
 #   id: sql-auditing
+#   per_resource: true
 #   severity: Low
 #   control: enable-auditing-and-logging
 #   resource_types: [Microsoft.Sql/servers]

@@ -12,6 +12,7 @@
 # scope: package
 # custom:
 #   id: sql-db-tde
+#   per_resource: true
 #   severity: Low
 #   control: enable-encryption-at-rest
 #   resource_types: [Microsoft.Sql/servers/databases]

@@ -14,6 +14,7 @@
 # scope: package
 # custom:
 #   id: sql-firewall-internet
+#   per_resource: true
 #   severity: High
 #   control: restrict-unauthorized-network-access
 #   resource_types: [Microsoft.Sql/servers]

@@ -10,6 +10,7 @@
 # scope: package
 # custom:
 #   id: sql-public-network
+#   per_resource: true
 #   severity: Medium
 #   control: restrict-unauthorized-network-access
 #   resource_types: [Microsoft.Sql/servers]

@@ -12,6 +12,7 @@
 # scope: package
 # custom:
 #   id: storage-cmk
+#   per_resource: true
 #   severity: Low
 #   control: enable-encryption-at-rest
 #   resource_types: [Microsoft.Storage/storageAccounts]

@@ -11,6 +11,7 @@
 # scope: package
 # custom:
 #   id: storage-minimum-tls
+#   per_resource: true
 #   severity: Medium
 #   control: encrypt-data-in-transit
 #   resource_types: [Microsoft.Storage/storageAccounts]

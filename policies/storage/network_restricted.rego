@@ -11,6 +11,7 @@
 # scope: package
 # custom:
 #   id: storage-network-restricted
+#   per_resource: true
 #   severity: Low
 #   control: implement-security-best-practices
 #   resource_types: [Microsoft.Storage/storageAccounts]

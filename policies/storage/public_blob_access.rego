@@ -10,6 +10,7 @@
 # scope: package
 # custom:
 #   id: storage-public-blob-access
+#   per_resource: true
 #   severity: Medium
 #   control: manage-access-and-permissions
 #   resource_types: [Microsoft.Storage/storageAccounts]

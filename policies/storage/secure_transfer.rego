@@ -8,6 +8,7 @@
 # scope: package
 # custom:
 #   id: storage-secure-transfer
+#   per_resource: true
 #   severity: High
 #   control: encrypt-data-in-transit
 #   resource_types: [Microsoft.Storage/storageAccounts]

@@ -9,6 +9,7 @@
 # scope: package
 # custom:
 #   id: storage-shared-key-access
+#   per_resource: true
 #   severity: Medium
 #   control: manage-access-and-permissions
 #   resource_types: [Microsoft.Storage/storageAccounts]

@@ -219,6 +219,10 @@ pub fn to_meta(raw: &Value) -> Result<PolicyMeta, (String, String)> {
         user_impact: opt_text("/custom/user_impact"),
         implementation_effort: opt_text("/custom/implementation_effort"),
         references: list("/custom/references"),
+        per_resource: raw
+            .pointer("/custom/per_resource")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
         raw: raw.clone(),
     })
 }

@@ -71,6 +71,12 @@ pub struct Program {
     /// Flag indicating that VirtualDataDocumentLookup instruction was used and runtime recursion checking is needed
     pub needs_runtime_recursion_check: bool,
 
+    /// posture patch: per rule (parallel to `rule_infos`), true when the rule's value does
+    /// not depend on `input` (see `RegoVM::set_keep_input_free_rules`). Not serialized: a
+    /// loaded program keeps no rule values across runs.
+    #[serde(skip, default)]
+    pub input_free_rules: Vec<bool>,
+
     /// Flag indicating whether this program contains any HostAwait instruction.
     /// Clients can use this to decide whether suspendable execution mode is required.
     #[serde(default)]
@@ -135,6 +141,7 @@ impl Program {
             resolved_builtins: Vec::new(),
             needs_runtime_recursion_check: false,
             has_host_await: false,
+            input_free_rules: Vec::new(),
             needs_recompilation: false,
             rego_v0: false, // Default to Rego v1
         }

@@ -50,8 +50,11 @@ impl RegoVM {
             self.execution_mode = self.next_execution_mode;
             match self.execution_mode {
                 ExecutionMode::RunToCompletion => {
+                    // posture patch: see `set_keep_input_free_rules`.
+                    let kept = self.input_free_rule_values();
                     let result = (|| {
                         self.reset_run_to_completion_state()?;
+                        self.restore_rule_values(kept);
                         self.reset_execution_timer_state();
                         self.validate_vm_state()?;
                         let entry_point_pc_u32 = u32::try_from(entry_point_pc).map_err(|_| {
@@ -105,8 +108,11 @@ impl RegoVM {
             self.execution_mode = self.next_execution_mode;
             match self.execution_mode {
                 ExecutionMode::RunToCompletion => {
+                    // posture patch: see `set_keep_input_free_rules`.
+                    let kept = self.input_free_rule_values();
                     let result = (|| {
                         self.reset_run_to_completion_state()?;
+                        self.restore_rule_values(kept);
                         self.reset_execution_timer_state();
                         self.validate_vm_state()?;
                         let entry_point_pc_u32 = u32::try_from(entry_point_pc).map_err(|_| {

@@ -205,6 +205,10 @@ pub struct RegoVM {
     /// Cached `Value` representation of `program.metadata`, computed once in
     /// `load_program()` and reused by `LoadMetadata` instructions.
     pub(super) metadata_value: Value,
+
+    /// posture patch: a run starts with the values of the input-free rules
+    /// (`Program::input_free_rules`) that the previous successful run computed.
+    pub(super) keep_input_free_rules: bool,
 }
 
 #[cfg(all(feature = "allocator-memory-limits", not(miri)))]
@@ -292,6 +296,7 @@ impl RegoVM {
             cached_builtin_args: Vec::new(),
             virtual_element_on_non_collection: false,
             metadata_value: Value::Undefined,
+            keep_input_free_rules: false,
         }
     }
 
@@ -364,7 +369,48 @@ impl RegoVM {
         self.program.check_rule_data_conflicts(&data)?;
 
         self.data = data;
+        // posture patch: rule values computed from the old data are not kept.
+        for entry in &mut self.rule_cache {
+            *entry = (false, Value::Undefined);
+        }
         Ok(())
+    }
+
+    /// posture patch: when true, each run to completion starts with the values that the
+    /// previous successful run (with the same program and data) computed for rules that do
+    /// not depend on `input` (`Program::input_free_rules`), instead of computing them again.
+    /// Running one program over many inputs (parts of a large input) then computes tables
+    /// built from `data` alone once. Loading a program, setting data and a failed run
+    /// discard the kept values.
+    pub fn set_keep_input_free_rules(&mut self, keep: bool) {
+        self.keep_input_free_rules = keep;
+    }
+
+    /// posture patch: the values of input-free rules that the next run would start with.
+    pub(super) fn input_free_rule_values(&mut self) -> Vec<(usize, Value)> {
+        if !self.keep_input_free_rules {
+            return Vec::new();
+        }
+        let free = &self.program.input_free_rules;
+        if free.len() != self.rule_cache.len() {
+            return Vec::new();
+        }
+        self.rule_cache
+            .iter_mut()
+            .zip(free)
+            .enumerate()
+            .filter(|(_, ((computed, _), free))| *computed && **free)
+            .map(|(i, (entry, _))| (i, core::mem::replace(&mut entry.1, Value::Undefined)))
+            .collect()
+    }
+
+    /// posture patch: puts kept rule values into the fresh rule cache of a run.
+    pub(super) fn restore_rule_values(&mut self, kept: Vec<(usize, Value)>) {
+        for (i, value) in kept {
+            if let Some(entry) = self.rule_cache.get_mut(i) {
+                *entry = (true, value);
+            }
+        }
     }
 
     /// Set the global input object

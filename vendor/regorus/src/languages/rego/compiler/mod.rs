@@ -147,6 +147,9 @@ pub struct Compiler<'a> {
     /// When the compiler encounters a call to one of these names, it emits a
     /// `HostAwait` instruction instead of a regular function or builtin call.
     host_await_builtins: BTreeMap<String, usize>,
+    /// posture patch: the instructions each rule compiled to (rules are compiled one after
+    /// another from the worklist), for `Program::input_free_rules`.
+    rule_instruction_ranges: Vec<(u16, ::core::ops::Range<usize>)>,
 }
 
 impl<'a> Compiler<'a> {
@@ -183,6 +186,7 @@ impl<'a> Compiler<'a> {
             entry_points: IndexMap::new(),
             soft_assert_mode: false,
             host_await_builtins: BTreeMap::new(),
+            rule_instruction_ranges: Vec::new(),
         }
     }
 

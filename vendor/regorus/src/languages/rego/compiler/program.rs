@@ -35,6 +35,89 @@ impl<'a> Compiler<'a> {
         self.spans.push(SpanInfo::new(0, 0, 0, 0));
     }
 
+    /// posture patch: which rules never read `input`, directly or through the rules and
+    /// functions they call, so that their values hold for any input (see
+    /// `RegoVM::set_keep_input_free_rules`). Conservative: reading the host context,
+    /// awaiting the host and dynamic lookups in `data` (which may evaluate any rule) count
+    /// as reading `input`, and if a rule's instructions cannot be told apart no rule is
+    /// input-free.
+    fn input_free_rules(&self) -> Vec<bool> {
+        let n = self.program.rule_infos.len();
+        let mut reads = vec![true; n];
+        let mut calls: Vec<Vec<usize>> = vec![Vec::new(); n];
+        let mut seen = vec![false; n];
+        for (rule, range) in &self.rule_instruction_ranges {
+            let rule = usize::from(*rule);
+            let (Some(r), Some(c), Some(s), Some(code)) = (
+                reads.get_mut(rule),
+                calls.get_mut(rule),
+                seen.get_mut(rule),
+                self.program.instructions.get(range.clone()),
+            ) else {
+                return vec![false; n];
+            };
+            if *s {
+                return vec![false; n];
+            }
+            *s = true;
+            *r = false;
+            for instruction in code {
+                match *instruction {
+                    Instruction::LoadInput { .. }
+                    | Instruction::LoadContext { .. }
+                    | Instruction::HostAwait { .. }
+                    | Instruction::VirtualDataDocumentLookup { .. } => *r = true,
+                    Instruction::CallRule { rule_index, .. } => c.push(usize::from(rule_index)),
+                    Instruction::FunctionCall { params_index } => {
+                        match self
+                            .program
+                            .instruction_data
+                            .function_call_params
+                            .get(usize::from(params_index))
+                        {
+                            Some(params) => c.push(usize::from(params.func_rule_index)),
+                            None => *r = true,
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        // Every rule's bodies must start inside its own instructions.
+        for (rule, range) in &self.rule_instruction_ranges {
+            if let Some(info) = self.program.rule_infos.get(usize::from(*rule)) {
+                let inside = info
+                    .definitions
+                    .iter()
+                    .flatten()
+                    .all(|&pc| range.contains(&(pc as usize)));
+                if !inside {
+                    return vec![false; n];
+                }
+            }
+        }
+        // A rule reads input if anything it calls does.
+        let mut changed = true;
+        while changed {
+            changed = false;
+            for rule in 0..n {
+                if reads.get(rule).copied().unwrap_or(true) {
+                    continue;
+                }
+                let callee_reads = calls.get(rule).is_some_and(|c| {
+                    c.iter().any(|&callee| reads.get(callee).copied().unwrap_or(true))
+                });
+                if callee_reads {
+                    if let Some(r) = reads.get_mut(rule) {
+                        *r = true;
+                        changed = true;
+                    }
+                }
+            }
+        }
+        reads.into_iter().map(|r| !r).collect()
+    }
+
     pub(super) fn finish(mut self) -> Result<Program> {
         self.program.main_entry_point = 0;
 
@@ -167,6 +250,7 @@ impl<'a> Compiler<'a> {
         }
 
         self.program.rule_infos = rule_infos_map.into_values().collect();
+        self.program.input_free_rules = self.input_free_rules();
 
         for module in self.policy.get_modules().iter() {
             let source = &module.package.refr.span().source;

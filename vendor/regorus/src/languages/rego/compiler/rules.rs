@@ -374,7 +374,11 @@ impl<'a> Compiler<'a> {
             self.current_call_stack = entry.call_stack.clone();
             self.current_call_stack.push(rule_index);
 
+            // posture patch: the rule's instructions, for `Program::input_free_rules`.
+            let first = self.program.instructions.len();
             let result = self.compile_worklist_rule(&entry.rule_path, rules);
+            self.rule_instruction_ranges
+                .push((rule_index, first..self.program.instructions.len()));
 
             self.current_rule_path = old_rule_path;
             self.current_call_stack = old_call_stack;

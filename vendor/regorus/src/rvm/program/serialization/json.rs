@@ -217,6 +217,8 @@ impl Program {
             resolved_builtins: Vec::new(),
             needs_runtime_recursion_check,
             has_host_await,
+            // posture patch: not serialized; a loaded program keeps no rule values.
+            input_free_rules: Vec::new(),
             needs_recompilation,
             rego_v0,
         };
