@@ -443,42 +443,16 @@ impl PolicyEngine {
             }
         };
         let jobs = opts.jobs.max(1);
-        // Each policy loaded and compiled once, on all threads.
-        let prepared: Vec<Result<Prepared, Outcome>> = {
-            let next = AtomicUsize::new(0);
-            let cells: Vec<std::sync::OnceLock<Result<Prepared, Outcome>>> = selected
-                .iter()
-                .map(|_| std::sync::OnceLock::new())
-                .collect();
-            std::thread::scope(|scope| {
-                for _ in 0..jobs.min(selected.len()) {
-                    scope.spawn(|| loop {
-                        let slot = next.fetch_add(1, Ordering::Relaxed);
-                        let (Some(&pi), Some(cell)) = (selected.get(slot), cells.get(slot)) else {
-                            break;
-                        };
-                        let t0 = std::time::Instant::now();
-                        cell.get_or_init(|| self.prepare(catalog, pi, opts));
-                        add_time(&preparing, slot, t0);
-                    });
-                }
-            });
-            cells
-                .into_iter()
-                .map(|c| {
-                    c.into_inner().unwrap_or_else(|| {
-                        Err(Outcome::Failed(Box::new(Problem::error(
-                            "posture::policy::eval",
-                            "policy was not prepared (a worker thread stopped)",
-                        ))))
-                    })
-                })
-                .collect()
-        };
+        // Each policy loaded and compiled once, by the first thread to need it.
+        let prepared: Vec<std::sync::OnceLock<Result<Prepared, Outcome>>> = selected
+            .iter()
+            .map(|_| std::sync::OnceLock::new())
+            .collect();
         // The work: per-resource policies in parts of `opts.piece` inventory positions, every
         // such policy over one part before the next part (its resources are then still in
         // the processor's caches for the next policy, and each policy's result sets stay
-        // small); other policies whole. Within a part, policies with the most resources
+        // small); other policies, and every policy under `--engine interpreter` (the
+        // reference), whole. Within a part, policies with the most resources
         // first, so that the last items taken are small: in catalog order a 0.15 s policy
         // near the end left one core idle for 0.07-0.1 s at 100,000 resources (perf thread
         // timeline). Results are put back in catalog and inventory order.
@@ -486,7 +460,7 @@ impl PolicyEngine {
         order.sort_by_key(|&slot| std::cmp::Reverse(members.get(slot).map_or(0, Vec::len)));
         let split = |slot: usize| {
             opts.piece > 0
-                && matches!(prepared.get(slot), Some(Ok(p)) if p.program.is_some())
+                && opts.backend == Backend::Rvm
                 && selected
                     .get(slot)
                     .and_then(|&pi| catalog.policies.get(pi))
@@ -541,13 +515,19 @@ impl PolicyEngine {
                     let mut vms: HashMap<usize, regorus::rvm::vm::RegoVM> = HashMap::new();
                     while let Some(item) = work.get(next.fetch_add(1, Ordering::Relaxed)) {
                         let slot = item.slot;
-                        let (Some(&pi), Some(part), Some(ready)) = (
+                        let (Some(&pi), Some(part), Some(cell)) = (
                             selected.get(slot),
                             members.get(slot).and_then(|m| m.get(item.range.clone())),
                             prepared.get(slot),
                         ) else {
                             break;
                         };
+                        let ready = cell.get_or_init(|| {
+                            let t0 = std::time::Instant::now();
+                            let p = self.prepare(catalog, pi, opts);
+                            add_time(&preparing, slot, t0);
+                            p
+                        });
                         // A policy that failed in one part fails as a whole, with the
                         // error of its first failing part: parts after a failed one are
                         // not evaluated, parts before it are (so the error reported does
@@ -663,32 +643,53 @@ impl PolicyEngine {
         let Some(module) = catalog.module_of(policy) else {
             return Err(fail(format!("policy `{}` has no module", policy.meta.id)));
         };
-        let id = &policy.meta.id;
         if self.failed.contains(&policy.module) {
             return Err(Outcome::NotLoaded);
         }
-        let mut engine = match self.engine_with(catalog, &[policy.module]) {
-            Ok(e) => e,
-            Err((_, msg)) => return Err(fail(format!("policy `{id}` did not load: {msg}"))),
-        };
         let rules = Rules::new(&module.package, policy.has_applicable, policy.has_unknown);
-        if let Err(e) = engine.add_policy(
-            format!("posture-results/{id}.rego"),
-            rules.module(&module.package),
-        ) {
-            return Err(fail(format!("policy `{id}` did not load: {e}")));
-        }
+        let mut engine = self.policy_engine(catalog, policy, &module.package, &rules)?;
         let program = match opts.backend {
             Backend::Rvm => compile(&mut engine, &rules.entry).ok(),
             Backend::Interpreter => None,
         };
         let data = engine.get_data();
         Ok(Prepared {
-            engine,
+            // A compiled policy's engine (about 1 MB: its analysis of every module) is
+            // built again only if a run fails and the interpreter must report the error;
+            // kept for all policies at once, they were 50 MB at 10,000 resources.
+            engine: if program.is_some() {
+                None
+            } else {
+                Some(engine)
+            },
             rules,
             program,
             data,
         })
+    }
+
+    /// An engine with the libraries, the data, the policy and its results rule.
+    fn policy_engine(
+        &self,
+        catalog: &Catalog,
+        policy: &crate::policy::catalog::Policy,
+        package: &str,
+        rules: &Rules,
+    ) -> Result<regorus::Engine, Outcome> {
+        let id = &policy.meta.id;
+        let fail = |msg: String| {
+            Outcome::Failed(Box::new(Problem::error(
+                "posture::policy::eval",
+                format!("policy `{id}` did not load: {msg}"),
+            )))
+        };
+        let mut engine = self
+            .engine_with(catalog, &[policy.module])
+            .map_err(|(_, msg)| fail(msg))?;
+        engine
+            .add_policy(format!("posture-results/{id}.rego"), rules.module(package))
+            .map_err(|e| fail(e.to_string()))?;
+        Ok(engine)
     }
 
     /// Evaluates a prepared policy over some of its members (all of them, or those in one
@@ -762,7 +763,13 @@ impl PolicyEngine {
                 ))
             }
             Err(RvmError::Fallback) => {
-                let mut engine = prepared.engine.clone();
+                let mut engine = match &prepared.engine {
+                    Some(e) => e.clone(),
+                    None => match self.policy_engine(catalog, policy, &module.package, rules) {
+                        Ok(e) => e,
+                        Err(o) => return o,
+                    },
+                };
                 match run_interpreter(&mut engine, rules, input, limit) {
                     Ok(r) => r,
                     Err(e) => {
@@ -855,12 +862,13 @@ impl PolicyEngine {
 
 /// A policy loaded and compiled once, ready to run on any part of the inventory.
 struct Prepared {
-    /// The libraries, the data, the policy and its results rule: the interpreter runs a
-    /// clone of it.
-    engine: regorus::Engine,
+    /// The libraries, the data, the policy and its results rule, when the policy is not
+    /// compiled: the interpreter runs a clone of it.
+    engine: Option<regorus::Engine>,
     rules: Rules,
     /// The results rule compiled for the RVM; `None` when the compiler does not support the
-    /// policy or the interpreter was asked for (the policy then runs whole).
+    /// policy (a per-resource one then runs on the interpreter part by part) or the
+    /// interpreter was asked for (every policy then runs whole).
     program: Option<std::sync::Arc<regorus::rvm::program::Program>>,
     /// `data` as the engine holds it, for each VM.
     data: regorus::Value,
@@ -1663,6 +1671,73 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
         assert!(whole > 1, "{whole}");
         assert_eq!(split, 0);
+    }
+
+    /// A per-resource policy the VM refuses runs on the interpreter part by part, with the
+    /// verdicts it has whole; one whose evaluation fails (here in every part) fails once,
+    /// with the error's file and line, as it does whole.
+    #[test]
+    fn per_resource_policies_the_vm_refuses_or_fails_on() {
+        let dir = std::env::temp_dir().join(format!("posture-refused-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let head = |id: &str| {
+            format!("# METADATA\n# title: T\n# description: D.\n# custom:\n#   id: {id}\n#   per_resource: true\n#   severity: Low\n#   control: enable-mfa\n#   resource_types: [Microsoft.Network/virtualNetworks]\n#   remediation: None.\npackage user.{}\n\n", id.replace('-', "_"))
+        };
+        // A multi-value rule with a key: the RVM compiler refuses it (POSTURE-PATCH.md 2).
+        let refused = format!(
+            "{}_spaces[k] contains p if {{\n\tsome r in input.resources\n\tk := lower(r.id)\n\tsome p in r.properties.addressSpace.addressPrefixes\n}}\n\ndeny contains {{\"resource\": r.id, \"message\": concat(\", \", sort(_spaces[lower(r.id)]))}} if {{\n\tsome r in input.resources\n\tcount(_spaces[lower(r.id)]) < 2\n}}\n",
+            head("refused-by-vm")
+        );
+        let failing = format!(
+            "{}deny contains {{\"resource\": r.id, \"message\": \"x\"}} if {{\n\tsome r in input.resources\n\tcount(true) > 0\n}}\n",
+            head("fails-at-run")
+        );
+        std::fs::write(dir.join("refused.rego"), refused).unwrap();
+        std::fs::write(dir.join("failing.rego"), failing).unwrap();
+        let estate = examples_estate(Some(&dir));
+        let by_id = |outcomes: Vec<super::Outcome>| -> BTreeMap<String, String> {
+            estate
+                .catalog
+                .recommendations()
+                .map(|(_, p)| p.meta.id.clone())
+                .zip(outcomes.iter().map(|o| format!("{o:#?}")))
+                .collect()
+        };
+        let engine = PolicyEngine::new(
+            &estate.catalog,
+            &estate.sources,
+            false,
+            &mut crate::diag::Problems::default(),
+        );
+        let (_, p) = estate
+            .catalog
+            .recommendations()
+            .find(|(_, p)| p.meta.id == "refused-by-vm")
+            .unwrap();
+        assert!(compiled(&engine, &estate.catalog, p, false).is_err());
+        let whole = by_id(outcomes_in_parts(&estate, 0, 2));
+        let in_parts = outcomes_in_parts(&estate, 1, 2);
+        let at = estate
+            .catalog
+            .recommendations()
+            .position(|(_, p)| p.meta.id == "fails-at-run")
+            .unwrap();
+        let super::Outcome::Failed(problem) = &in_parts[at] else {
+            panic!("{:?}", in_parts[at]);
+        };
+        assert!(
+            problem.file().unwrap().ends_with("failing.rego"),
+            "{problem:?}"
+        );
+        assert_eq!(problem.line(), Some(15), "{problem:?}");
+        let parts = by_id(in_parts);
+        let _ = std::fs::remove_dir_all(&dir);
+        let refused = &whole["refused-by-vm"];
+        assert!(refused.starts_with("Verdicts"), "{refused}");
+        assert!(refused.contains("Unhealthy"), "{refused}");
+        assert_eq!(&parts["refused-by-vm"], refused);
+        assert_eq!(parts["fails-at-run"], whole["fails-at-run"]);
     }
 
     /// The compiler marks the rules whose values do not depend on `input` (vendored regorus,
