@@ -604,10 +604,7 @@ impl PolicyEngine {
                 return parts.swap_remove(i).1;
             }
             if parts.len() != expected {
-                return Outcome::Failed(Box::new(Problem::error(
-                    "posture::policy::eval",
-                    "policy was not evaluated (a worker thread stopped)",
-                )));
+                return not_evaluated();
             }
             if parts.len() == 1 {
                 if let Some((_, whole)) = parts.pop() {
@@ -631,46 +628,32 @@ impl PolicyEngine {
         };
         // Joining the parts copies every verdict (2.3 million at 1,000,000 resources) into
         // fresh memory: on all threads, policies split between them.
-        let per_slot: Vec<Parts> = results
+        let mut per_slot: Vec<Parts> = results
             .into_inner()
             .unwrap_or_default()
             .into_iter()
             .zip(expected)
             .collect();
         let chunk = per_slot.len().div_ceil(jobs).max(1);
-        let mut slices: Vec<Vec<Parts>> = Vec::new();
-        let mut rest = per_slot.into_iter();
-        loop {
-            let slice: Vec<Parts> = rest.by_ref().take(chunk).collect();
-            if slice.is_empty() {
-                break;
-            }
-            slices.push(slice);
-        }
         std::thread::scope(|scope| {
-            let handles: Vec<_> = slices
-                .into_iter()
+            let handles: Vec<_> = per_slot
+                .chunks_mut(chunk)
                 .map(|slice| {
                     let n = slice.len();
-                    (
-                        n,
-                        scope.spawn(move || slice.into_iter().map(merge).collect::<Vec<_>>()),
-                    )
+                    let merged = scope.spawn(move || {
+                        slice
+                            .iter_mut()
+                            .map(|p| merge(std::mem::take(p)))
+                            .collect::<Vec<_>>()
+                    });
+                    (n, merged)
                 })
                 .collect();
             handles
                 .into_iter()
                 .flat_map(|(n, h)| {
-                    h.join().unwrap_or_else(|_| {
-                        (0..n)
-                            .map(|_| {
-                                Outcome::Failed(Box::new(Problem::error(
-                                    "posture::policy::eval",
-                                    "policy was not evaluated (a worker thread stopped)",
-                                )))
-                            })
-                            .collect()
-                    })
+                    h.join()
+                        .unwrap_or_else(|_| (0..n).map(|_| not_evaluated()).collect())
                 })
                 .collect()
         })
@@ -920,6 +903,14 @@ struct Prepared {
     program: Option<std::sync::Arc<regorus::rvm::program::Program>>,
     /// `data` as the engine holds it, for each VM.
     data: regorus::Value,
+}
+
+/// A policy whose evaluation was lost: a worker thread stopped (a bug).
+fn not_evaluated() -> Outcome {
+    Outcome::Failed(Box::new(Problem::error(
+        "posture::policy::eval",
+        "policy was not evaluated (a worker thread stopped)",
+    )))
 }
 
 /// One policy's outcomes by part, and how many parts it was given.
