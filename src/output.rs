@@ -78,12 +78,11 @@ pub fn write_atomic_with(
             )
         })?;
     let filled = {
-        let file = Writeback {
+        let mut w = Staged::new(Writeback {
             file: tmp.as_file(),
             written: 0,
             started: 0,
-        };
-        let mut w = std::io::BufWriter::with_capacity(1 << 16, file);
+        });
         fill(&mut w).and_then(|()| w.flush())
     };
     filled
@@ -154,6 +153,175 @@ fn start_writeback(file: &std::fs::File, offset: u64, len: u64) {
 
 #[cfg(not(target_os = "linux"))]
 fn start_writeback(_: &std::fs::File, _: u64, _: u64) {}
+
+/// Bytes are gathered into stretches of [`STAGE`] bytes. The first full stretch switches
+/// the temp file to direct I/O (`O_DIRECT`, where the file system takes it) and each full
+/// stretch is then written straight to the disk, bypassing the page cache: a 1.7 GB report
+/// written through the page cache cost the kernel 1.7 GB of fresh cache pages and a copy
+/// (write stage 3.4-5.5 s at 1,000,000 resources on the benchmark machine, where `dd` writes
+/// 1.6 GB in 1.0 s directly and 1.3-5.2 s through the cache), and evicted other files'
+/// pages for a file posture never reads back. What is left at the end (less than a
+/// stretch, at an offset that is no longer aligned) is written through the cache, as is a
+/// whole output smaller than a stretch. A file system that refuses direct I/O, at the
+/// switch or at a write, gets the buffered writes of [`Writeback`] from then on; the bytes
+/// are the same either way, and the final fsync still runs.
+struct Staged<'a> {
+    out: Writeback<'a>,
+    /// Holds the stretch at `start..start + STAGE`, aligned for direct I/O.
+    buf: Vec<u8>,
+    start: usize,
+    /// Bytes of the stretch filled.
+    len: usize,
+    direct: Direct,
+}
+
+/// Whether the temp file is written directly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Direct {
+    /// No full stretch yet.
+    Untried,
+    On,
+    /// Refused, or no longer possible (the offset is not aligned any more).
+    Off,
+}
+
+/// See [`Staged`]: large enough that a direct write costs one request of several
+/// megabytes, small enough to stay in the cache.
+const STAGE: usize = 8 << 20;
+
+/// Alignment of buffer, offset and length that direct I/O asks for (the page size covers
+/// every logical block size in use).
+const ALIGN: usize = 4096;
+
+impl<'a> Staged<'a> {
+    fn new(out: Writeback<'a>) -> Self {
+        Self {
+            out,
+            buf: Vec::new(),
+            start: 0,
+            len: 0,
+            direct: Direct::Untried,
+        }
+    }
+
+    /// The stretch, allocated on first use (a small output never needs it).
+    fn stage(&mut self) -> &mut [u8] {
+        if self.buf.is_empty() {
+            self.buf = vec![0; STAGE + ALIGN];
+            let misaligned = self.buf.as_ptr() as usize % ALIGN;
+            self.start = (ALIGN - misaligned) % ALIGN;
+        }
+        let start = self.start;
+        self.buf.get_mut(start..start + STAGE).unwrap_or_default()
+    }
+
+    /// Writes the full stretch: directly when the file takes it, else buffered.
+    fn write_stage(&mut self) -> std::io::Result<()> {
+        if self.direct == Direct::Untried {
+            self.direct = if set_direct(self.out.file, true) {
+                Direct::On
+            } else {
+                Direct::Off
+            };
+        }
+        let (start, len) = (self.start, self.len);
+        let mut done = 0;
+        if self.direct == Direct::On {
+            while done < len {
+                let chunk = self.buf.get(start + done..start + len).unwrap_or_default();
+                match self.out.file.write(chunk) {
+                    Ok(0) => break,
+                    Ok(n) => {
+                        done += n;
+                        self.out.written += n as u64;
+                        self.out.started = self.out.written;
+                        if n % ALIGN != 0 {
+                            break;
+                        }
+                    }
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    // EINVAL and the like: the file system takes no direct writes after
+                    // all; the buffered path reports any real error.
+                    Err(_) => break,
+                }
+            }
+            if done < len {
+                self.direct = Direct::Off;
+                if !set_direct(self.out.file, false) {
+                    return Err(std::io::Error::other(
+                        "cannot switch the output file back from direct I/O",
+                    ));
+                }
+            }
+        }
+        let rest = self.buf.get(start + done..start + len).unwrap_or_default();
+        self.out.write_all(rest)?;
+        self.len = 0;
+        Ok(())
+    }
+}
+
+impl Write for Staged<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let len = self.len;
+        let stage = self.stage();
+        let room = stage.len().saturating_sub(len);
+        let n = buf.len().min(room);
+        if let (Some(to), Some(from)) = (stage.get_mut(len..len + n), buf.get(..n)) {
+            to.copy_from_slice(from);
+        }
+        self.len += n;
+        if self.len == STAGE {
+            self.write_stage()?;
+        }
+        Ok(n)
+    }
+
+    /// Writes what is gathered. A part of a stretch leaves the file at an offset that
+    /// direct I/O cannot continue from, so the file is written buffered from then on.
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.len > 0 {
+            if self.direct == Direct::On && !set_direct(self.out.file, false) {
+                return Err(std::io::Error::other(
+                    "cannot switch the output file back from direct I/O",
+                ));
+            }
+            self.direct = Direct::Off;
+            let (start, len) = (self.start, self.len);
+            let rest = self.buf.get(start..start + len).unwrap_or_default();
+            self.out.write_all(rest)?;
+            self.len = 0;
+        }
+        self.out.flush()
+    }
+}
+
+/// Switches direct I/O on or off for an open file; `false` when the system refuses.
+#[cfg(target_os = "linux")]
+fn set_direct(file: &std::fs::File, on: bool) -> bool {
+    use std::os::fd::AsRawFd;
+    let fd = file.as_raw_fd();
+    // SAFETY: fcntl with F_GETFL/F_SETFL takes and returns integers only; the descriptor
+    // stays open while `file` is borrowed.
+    unsafe {
+        let flags = libc::fcntl(fd, libc::F_GETFL);
+        if flags < 0 {
+            return false;
+        }
+        let want = if on {
+            flags | libc::O_DIRECT
+        } else {
+            flags & !libc::O_DIRECT
+        };
+        want == flags || libc::fcntl(fd, libc::F_SETFL, want) == 0
+    }
+}
+
+/// Elsewhere the file is always written through the cache.
+#[cfg(not(target_os = "linux"))]
+fn set_direct(_: &std::fs::File, on: bool) -> bool {
+    !on
+}
 
 /// Runs `produce` on a second thread and writes what it writes to `out` on this one, so that
 /// rendering a large report and copying it into the file (system time) overlap. `out`
@@ -297,6 +465,152 @@ mod tests {
         })
         .unwrap_err();
         assert_eq!(e.to_string(), "render failed");
+    }
+
+    /// Deterministic bytes that differ at every offset of a stretch.
+    fn pattern(len: usize) -> Vec<u8> {
+        (0..len)
+            .map(|i| (i % 251) as u8 ^ (i >> 12) as u8)
+            .collect()
+    }
+
+    /// Writes `bytes` in pieces of uneven sizes (small ones and ones larger than a stretch).
+    fn write_unevenly(w: &mut dyn Write, bytes: &[u8]) -> std::io::Result<()> {
+        let sizes = [1, 7, ALIGN - 1, 65_536, STAGE + 3, 1 << 20];
+        let (mut at, mut i) = (0, 0);
+        while at < bytes.len() {
+            let n = sizes[i % sizes.len()].min(bytes.len() - at);
+            w.write_all(&bytes[at..at + n])?;
+            (at, i) = (at + n, i + 1);
+        }
+        Ok(())
+    }
+
+    /// Whether files in `dir` can be opened for direct I/O, and whether a direct write from
+    /// a misaligned buffer is refused there (ext4 and xfs refuse it).
+    #[cfg(target_os = "linux")]
+    fn direct_io_in(dir: &Path) -> (bool, bool) {
+        use std::os::unix::fs::OpenOptionsExt;
+        let Ok(mut probe) = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .custom_flags(libc::O_DIRECT)
+            .open(dir.join("probe"))
+        else {
+            return (false, false);
+        };
+        let buf = vec![0u8; 3 * ALIGN];
+        let misaligned = ALIGN - buf.as_ptr() as usize % ALIGN + 1;
+        let refused = probe.write(&buf[misaligned..misaligned + ALIGN]).is_err();
+        drop(probe);
+        std::fs::remove_file(dir.join("probe")).unwrap();
+        (true, refused)
+    }
+
+    /// Whether the open file has O_DIRECT set, from /proc (the flags line is octal).
+    #[cfg(target_os = "linux")]
+    fn has_direct_flag(file: &std::fs::File) -> bool {
+        use std::os::fd::AsRawFd;
+        let info =
+            std::fs::read_to_string(format!("/proc/self/fdinfo/{}", file.as_raw_fd())).unwrap();
+        let flags = info
+            .lines()
+            .find_map(|l| l.strip_prefix("flags:"))
+            .map(|f| i64::from_str_radix(f.trim(), 8).unwrap())
+            .unwrap();
+        flags & i64::from(libc::O_DIRECT) != 0
+    }
+
+    #[cfg(target_os = "linux")]
+    fn staged(file: &std::fs::File) -> Staged<'_> {
+        Staged::new(Writeback {
+            file,
+            written: 0,
+            started: 0,
+        })
+    }
+
+    #[test]
+    fn outputs_of_every_size_are_written_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.json");
+        for len in [
+            0,
+            1,
+            ALIGN - 1,
+            STAGE - 1,
+            STAGE,
+            STAGE + 1,
+            2 * STAGE + 12_345,
+        ] {
+            let bytes = pattern(len);
+            write_atomic_with(&path, true, |w| write_unevenly(w, &bytes)).unwrap();
+            let back = std::fs::read(&path).unwrap();
+            assert!(
+                back == bytes,
+                "{len} bytes written, {} read back",
+                back.len()
+            );
+        }
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn full_stretches_go_straight_to_the_disk_and_the_rest_through_the_cache() {
+        let dir = tempfile::tempdir().unwrap();
+        let (direct, _) = direct_io_in(dir.path());
+        let file = std::fs::File::create(dir.path().join("out")).unwrap();
+        let bytes = pattern(2 * STAGE + 100);
+        let mut w = staged(&file);
+        w.write_all(&bytes[..STAGE - 1]).unwrap();
+        assert_eq!(
+            w.direct,
+            Direct::Untried,
+            "nothing written before a full stretch"
+        );
+        assert!(!has_direct_flag(&file));
+        w.write_all(&bytes[STAGE - 1..2 * STAGE]).unwrap();
+        let on = if direct { Direct::On } else { Direct::Off };
+        assert_eq!(w.direct, on);
+        assert_eq!(has_direct_flag(&file), direct);
+        assert_eq!(w.out.written, 2 * STAGE as u64);
+        w.write_all(&bytes[2 * STAGE..]).unwrap();
+        w.flush().unwrap();
+        assert_eq!(
+            w.direct,
+            Direct::Off,
+            "the tail leaves the offset unaligned"
+        );
+        assert!(
+            !has_direct_flag(&file),
+            "the tail is written through the cache"
+        );
+        drop(w);
+        assert!(std::fs::read(dir.path().join("out")).unwrap() == bytes);
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn a_refused_direct_write_is_written_through_the_cache() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_, refused) = direct_io_in(dir.path());
+        let file = std::fs::File::create(dir.path().join("out")).unwrap();
+        let bytes = pattern(3 * STAGE + 5);
+        let mut w = staged(&file);
+        // A stretch that starts one byte past the alignment: the file system refuses to
+        // write it directly.
+        let _ = w.stage();
+        w.start += 1;
+        w.write_all(&bytes[..STAGE]).unwrap();
+        if refused {
+            assert_eq!(w.direct, Direct::Off);
+            assert!(!has_direct_flag(&file));
+        }
+        w.write_all(&bytes[STAGE..]).unwrap();
+        w.flush().unwrap();
+        drop(w);
+        assert!(std::fs::read(dir.path().join("out")).unwrap() == bytes);
     }
 
     #[test]
