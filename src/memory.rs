@@ -42,6 +42,28 @@ pub fn keep_freed(keep: bool) {
     unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, delay) };
 }
 
+/// Memory the system can give without swapping (`MemAvailable` of /proc/meminfo), in bytes;
+/// `None` where it cannot be read.
+pub fn available() -> Option<u64> {
+    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
+    mem_available(&info)
+}
+
+fn mem_available(meminfo: &str) -> Option<u64> {
+    let line = meminfo
+        .lines()
+        .find_map(|l| l.strip_prefix("MemAvailable:"))?;
+    let kib = line.trim().strip_suffix("kB")?.trim().parse::<u64>().ok()?;
+    kib.checked_mul(1024)
+}
+
+/// Whether `needed` bytes more can be taken with room to spare: twice as much available
+/// (the estimate is rough, and other processes need memory too). Unknown availability
+/// never counts as room.
+pub fn to_spare(needed: u64, available: Option<u64>) -> bool {
+    available.is_some_and(|a| a / 2 >= needed)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -49,6 +71,25 @@ mod tests {
     fn delay() -> std::ffi::c_long {
         // SAFETY: as in `initial_delay`.
         unsafe { libmimalloc_sys::mi_option_get(PURGE_DELAY) }
+    }
+
+    #[test]
+    fn available_memory_is_read_from_meminfo() {
+        let info = "MemTotal:       24684084 kB\nMemFree:        20019000 kB\nMemAvailable:   23548000 kB\n";
+        assert_eq!(mem_available(info), Some(23_548_000 * 1024));
+        assert_eq!(mem_available("MemTotal: 1 kB\n"), None);
+        assert_eq!(mem_available("MemAvailable: lots\n"), None);
+        if std::path::Path::new("/proc/meminfo").exists() {
+            assert!(available().is_some_and(|a| a > 0));
+        }
+    }
+
+    #[test]
+    fn memory_is_to_spare_when_twice_the_need_is_available() {
+        assert!(to_spare(500, Some(1000)));
+        assert!(!to_spare(501, Some(1000)));
+        assert!(!to_spare(1, None));
+        assert!(to_spare(0, Some(0)));
     }
 
     #[test]
