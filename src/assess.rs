@@ -566,7 +566,7 @@ fn find_exemption(list: &[Exemption], policy: &str, r: &Resource, now: &str) -> 
             && (e.resources.is_empty()
                 || e.resources
                     .iter()
-                    .any(|g| glob_match(&g.to_ascii_lowercase(), &r.key)))
+                    .any(|g| glob_match(&g.to_lowercase(), &r.key)))
             && (e.subscriptions.is_empty()
                 || e.subscriptions.iter().any(|s| {
                     r.subscription_id

@@ -169,7 +169,7 @@ pub fn attach(
         let target = s
             .resource_id
             .as_ref()
-            .and_then(|rid| find(&inv.resources, &rid.to_ascii_lowercase()));
+            .and_then(|rid| find(&inv.resources, &rid.to_lowercase()));
         let key = if let Some(i) = target {
             let Some(r) = inv.resources.get_mut(i) else {
                 continue;
@@ -274,7 +274,7 @@ fn machine_resource(
     });
     // Two hosts with one hostname and no resource id: keep both, told apart by machine id.
     let taken = |id: &str| {
-        let k = id.to_ascii_lowercase();
+        let k = id.to_lowercase();
         in_inventory(&k) || added.iter().any(|r| *r.key == *k)
     };
     let mut id = base.clone();
@@ -309,7 +309,7 @@ fn machine_resource(
         }
     }
     Resource {
-        key: id.to_ascii_lowercase().into(),
+        key: id.to_lowercase().into(),
         id: id.into(),
         kind: HYBRID_MACHINE_TYPE.into(),
         kind_key: HYBRID_MACHINE_TYPE.to_ascii_lowercase().into(),

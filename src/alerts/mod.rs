@@ -384,7 +384,7 @@ fn to_alert(
             short(item)
         )
     })?;
-    let key = machine.to_ascii_lowercase();
+    let key = machine.to_lowercase();
     let Some(m) = shared.machines.iter().find(|m| m.resource == key) else {
         return Err(format!(
             "`alerts` names machine `{machine}`, which is not one of input.machines"

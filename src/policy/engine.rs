@@ -830,9 +830,7 @@ impl PolicyEngine {
             let mut marked = vec![false; members.len()];
             for x in elements(v).into_iter().flatten() {
                 if let regorus::Value::String(s) = x {
-                    if let Some(m) =
-                        position(&s.to_ascii_lowercase()).and_then(|j| marked.get_mut(j))
-                    {
+                    if let Some(m) = position(&s.to_lowercase()).and_then(|j| marked.get_mut(j)) {
                         *m = true;
                     }
                 }
@@ -1381,7 +1379,7 @@ fn findings_by_member(
                 short(&to_json(item))
             ));
         };
-        let Some(found) = position(&rid.to_ascii_lowercase()).and_then(|j| out.get_mut(j)) else {
+        let Some(found) = position(&rid.to_lowercase()).and_then(|j| out.get_mut(j)) else {
             return Err(format!(
                 "`{rule}` names `{rid}`, which is not one of its input resources"
             ));

@@ -401,3 +401,71 @@ fn examples_in_every_export_format() {
     snapshot("assess__examples_sarif", &sarif_text, None);
     snapshot("assess__examples_markdown", &md_text, None);
 }
+
+/// Rows of one recommendation in the JSON report: (state, id).
+fn rows_of(report: &serde_json::Value, rec: &str) -> Vec<(String, String)> {
+    let recs = report["recommendations"].as_array().unwrap();
+    let r = recs.iter().find(|r| r["id"] == rec).unwrap();
+    r["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| {
+            (
+                x["state"].as_str().unwrap().to_string(),
+                x["id"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn rows_are_ordered_by_state_then_id_ignoring_ascii_case() {
+    // Names whose raw order, ASCII-case-insensitive order and Unicode-lower-cased order
+    // (the inventory's) differ: "B" < "a" raw, "éa" < "éb" lower-cased but "Éb" < "éa"
+    // ignoring ASCII case only (both healthy, so compared). Without a non-ASCII id rows are
+    // ordered by inventory position; with one, by comparing ids. An id with a non-ASCII
+    // capital also has to be matched to the policy's verdicts (they were looked up by
+    // ASCII lower case against Unicode-lower-cased keys: every storage policy failed).
+    let account = |name: &str, https: bool| {
+        serde_json::json!({
+            "id": format!("/subscriptions/s/resourceGroups/g/providers/Microsoft.Storage/storageAccounts/{name}"),
+            "name": name,
+            "type": "Microsoft.Storage/storageAccounts",
+            "properties": {"supportsHttpsTrafficOnly": https}
+        })
+    };
+    for names in [
+        &["B", "a", "C", "d", "Aa", "b2"][..],
+        &["B", "a", "éa", "Éc", "Éb", "d"][..],
+    ] {
+        let resources: Vec<serde_json::Value> = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| account(n, i % 2 == 0))
+            .collect();
+        let text = serde_json::to_string(&resources).unwrap();
+        let dir = temp_with(&[("inventory.json", &text)]);
+        let run = posture(&[
+            "assess",
+            dir.path().to_str().unwrap(),
+            "--format",
+            "json",
+            "--now",
+            NOW,
+        ]);
+        assert!(run.code == 0 || run.code == 1, "{}", run.transcript());
+        let rows = rows_of(&json(&run), "storage-secure-transfer");
+        assert_eq!(rows.len(), names.len(), "{rows:?}");
+        let rank = |s: &str| {
+            ["unhealthy", "exempt", "healthy", "not-applicable"]
+                .iter()
+                .position(|x| *x == s)
+                .unwrap()
+        };
+        let mut expected = rows.clone();
+        expected.sort_by_key(|(s, id)| (rank(s), id.to_ascii_lowercase()));
+        assert_eq!(rows, expected, "{names:?}");
+        assert_eq!(rows[0].0, "unhealthy", "{rows:?}");
+    }
+}
