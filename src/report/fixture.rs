@@ -126,12 +126,12 @@ pub fn sample() -> Report {
         Some((PROD, 88)),
         "3c5d0b6f0e1a4b2c8d9e7f6a5b4c3d2e",
     );
-    legacy.exemption = Some(ExemptionRef {
+    legacy.exemption = Some(Box::new(ExemptionRef {
         category: "waiver".into(),
         reason: "retired with the file server in Q1".into(),
         owner: Some("platform-team".into()),
         expires: Some("2027-03-31".into()),
-    });
+    }));
     let mut public = resource(
         SUB_A,
         "rg-web",

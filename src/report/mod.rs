@@ -109,8 +109,9 @@ pub struct ResourceState {
     pub message: Option<String>,
     /// Stable id of this (policy, resource) finding.
     pub fingerprint: String,
-    /// The exemption covering it, if any.
-    pub exemption: Option<ExemptionRef>,
+    /// The exemption covering it, if any. Boxed: few rows have one, and inline it was 96 of
+    /// a row's 320 bytes (2.4 million rows at 1,000,000 resources).
+    pub exemption: Option<Box<ExemptionRef>>,
     /// Values the policy returned for quick-fix templates (one object per deny object that
     /// had a `fix`), in the policy's order.
     #[serde(skip_serializing_if = "Vec::is_empty")]

@@ -587,12 +587,12 @@ mod tests {
 
     fn sample() -> Report {
         let mut exempt = resource("/subscriptions/1/sa/legacy", "exempt", &"c".repeat(32));
-        exempt.exemption = Some(ExemptionRef {
+        exempt.exemption = Some(Box::new(ExemptionRef {
             category: "waiver".into(),
             reason: "legacy system, retired in Q3".into(),
             owner: Some("platform-team".into()),
             expires: None,
-        });
+        }));
         let mut no_sub = resource("vm-local", "healthy", &"d".repeat(32));
         no_sub.subscription_id = None;
         no_sub.resource_group = None;
