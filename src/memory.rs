@@ -42,11 +42,52 @@ pub fn keep_freed(keep: bool) {
     unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, delay) };
 }
 
-/// Memory the system can give without swapping (`MemAvailable` of /proc/meminfo), in bytes;
-/// `None` where it cannot be read.
+/// Memory this process can still take, in bytes: what the system can give without swapping
+/// (`MemAvailable` of /proc/meminfo), or less when the process's control group (a container,
+/// a CI job) has a memory limit closer to its usage. `None` where /proc/meminfo cannot be
+/// read.
 pub fn available() -> Option<u64> {
-    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
-    mem_available(&info)
+    let read = |path: &str| std::fs::read_to_string(path).ok();
+    let system = mem_available(&read("/proc/meminfo")?)?;
+    let group = read("/proc/self/cgroup")
+        .and_then(|groups| group_room(&groups, |path| read(&format!("/sys/fs/cgroup{path}"))));
+    Some(group.map_or(system, |room| room.min(system)))
+}
+
+/// The room left under the process's control group memory limit: cgroup v2
+/// (`memory.max` - `memory.current` of the `0::` group) or v1 (`memory.limit_in_bytes` -
+/// `memory.usage_in_bytes` of the `memory` controller's group). `read` gets a file under
+/// /sys/fs/cgroup. `None` without a limit (`max`) or where nothing can be read.
+fn group_room(groups: &str, read: impl Fn(&str) -> Option<String>) -> Option<u64> {
+    let number = |text: Option<String>| text?.trim().parse::<u64>().ok();
+    let room = |limit: Option<u64>, usage: Option<u64>| Some(limit?.saturating_sub(usage?));
+    let mut found = None;
+    for line in groups.lines() {
+        let mut parts = line.splitn(3, ':');
+        let (Some(_), Some(controllers), Some(path)) = (parts.next(), parts.next(), parts.next())
+        else {
+            continue;
+        };
+        let path = path.trim_end_matches('/');
+        let here = if controllers.is_empty() {
+            room(
+                number(read(&format!("{path}/memory.max"))),
+                number(read(&format!("{path}/memory.current"))),
+            )
+        } else if controllers.split(',').any(|c| c == "memory") {
+            room(
+                number(read(&format!("/memory{path}/memory.limit_in_bytes"))),
+                number(read(&format!("/memory{path}/memory.usage_in_bytes"))),
+            )
+        } else {
+            None
+        };
+        found = match (found, here) {
+            (Some(a), Some(b)) => Some(u64::min(a, b)),
+            (a, b) => a.or(b),
+        };
+    }
+    found
 }
 
 fn mem_available(meminfo: &str) -> Option<u64> {
@@ -82,6 +123,39 @@ mod tests {
         if std::path::Path::new("/proc/meminfo").exists() {
             assert!(available().is_some_and(|a| a > 0));
         }
+    }
+
+    #[test]
+    fn a_control_group_limit_leaves_less_room() {
+        let files = |files: &'static [(&'static str, &'static str)]| {
+            move |path: &str| {
+                files
+                    .iter()
+                    .find(|(p, _)| *p == path)
+                    .map(|(_, text)| text.to_string())
+            }
+        };
+        // cgroup v2: limit minus usage; "max" is no limit.
+        let v2 = "0::/ci/job\n";
+        let limited = files(&[
+            ("/ci/job/memory.max", "8589934592\n"),
+            ("/ci/job/memory.current", "6442450944\n"),
+        ]);
+        assert_eq!(group_room(v2, limited), Some(2_147_483_648));
+        let unlimited = files(&[
+            ("/ci/job/memory.max", "max\n"),
+            ("/ci/job/memory.current", "6442450944\n"),
+        ]);
+        assert_eq!(group_room(v2, unlimited), None);
+        // cgroup v1: the memory controller's group; usage above the limit leaves none.
+        let v1 = "5:devices:/\n4:memory:/docker/abc/\n0::/\n";
+        let over = files(&[
+            ("/memory/docker/abc/memory.limit_in_bytes", "1000\n"),
+            ("/memory/docker/abc/memory.usage_in_bytes", "1500\n"),
+        ]);
+        assert_eq!(group_room(v1, over), Some(0));
+        assert_eq!(group_room("garbage", files(&[])), None);
+        assert_eq!(group_room(v1, files(&[])), None);
     }
 
     #[test]
