@@ -215,6 +215,17 @@ impl<'a> Staged<'a> {
         self.buf.get_mut(start..start + STAGE).unwrap_or_default()
     }
 
+    /// Writes through the cache from here on (the next offset may not be aligned).
+    fn stop_direct(&mut self) -> std::io::Result<()> {
+        let was = std::mem::replace(&mut self.direct, Direct::Off);
+        if was == Direct::On && !set_direct(self.out.file, false) {
+            return Err(std::io::Error::other(
+                "cannot switch the output file back from direct I/O",
+            ));
+        }
+        Ok(())
+    }
+
     /// Writes the full stretch: directly when the file takes it, else buffered.
     fn write_stage(&mut self) -> std::io::Result<()> {
         if self.direct == Direct::Untried {
@@ -246,12 +257,7 @@ impl<'a> Staged<'a> {
                 }
             }
             if done < len {
-                self.direct = Direct::Off;
-                if !set_direct(self.out.file, false) {
-                    return Err(std::io::Error::other(
-                        "cannot switch the output file back from direct I/O",
-                    ));
-                }
+                self.stop_direct()?;
             }
         }
         let rest = self.buf.get(start + done..start + len).unwrap_or_default();
@@ -281,12 +287,7 @@ impl Write for Staged<'_> {
     /// direct I/O cannot continue from, so the file is written buffered from then on.
     fn flush(&mut self) -> std::io::Result<()> {
         if self.len > 0 {
-            if self.direct == Direct::On && !set_direct(self.out.file, false) {
-                return Err(std::io::Error::other(
-                    "cannot switch the output file back from direct I/O",
-                ));
-            }
-            self.direct = Direct::Off;
+            self.stop_direct()?;
             let (start, len) = (self.start, self.len);
             let rest = self.buf.get(start..start + len).unwrap_or_default();
             self.out.write_all(rest)?;
