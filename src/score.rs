@@ -378,9 +378,10 @@ impl<'e> Tallies<'e> {
             })
         }));
         // A stable sort, for its merging of runs already in order: the entries come a
-        // recommendation at a time in resource order, so the rows are a few dozen ascending
-        // runs (about 5 comparisons a row where a quicksort makes about 20 at 1,000,000
-        // resources).
+        // recommendation at a time in resource order, and the inventory's id order keeps a
+        // subscription's resources together in the scopes' order, so the rows are usually a
+        // few dozen ascending runs (about 6 comparisons a row to merge 55, where a quicksort
+        // of 2.4 million rows makes about 21). Any order sorts correctly, only slower.
         rows.sort_by(|a, b| {
             (a.control, a.scope, a.resource).cmp(&(b.control, b.scope, b.resource))
         });
