@@ -338,12 +338,11 @@ impl<'e> Tallies<'e> {
         // Entries of one scope usually share its string and come in runs (a recommendation's
         // entries in resource order): an entry whose string is the previous entry's is not
         // hashed again (millions of entries at 1,000,000 resources, a few hundred scopes).
-        let same = |a: &Arc<str>, b: &Arc<str>| Arc::ptr_eq(a, b);
         let mut distinct: std::collections::HashSet<&str, foldhash::fast::RandomState> =
             std::collections::HashSet::default();
         let mut last: Option<&Arc<str>> = None;
         for entry in entries.iter().filter(|entry| control_of(entry).is_some()) {
-            if !last.is_some_and(|l| same(l, &entry.scope)) {
+            if !last.is_some_and(|l| Arc::ptr_eq(l, &entry.scope)) {
                 distinct.insert(&entry.scope);
                 last = Some(&entry.scope);
             }
@@ -362,7 +361,7 @@ impl<'e> Tallies<'e> {
         rows.extend(entries.iter().filter_map(|entry| {
             let control = control_of(entry)?;
             let scope = match last {
-                Some((l, at)) if same(l, &entry.scope) => at,
+                Some((l, at)) if Arc::ptr_eq(l, &entry.scope) => at,
                 _ => {
                     let at = *scope_index.get(&*entry.scope)?;
                     last = Some((&entry.scope, at));
