@@ -70,16 +70,20 @@ impl RegoVM {
         let result_reg = rule_info.result_reg;
 
         let num_registers = usize::from(rule_info.num_registers);
+        // posture patch: a pooled window holds only `Undefined` (see
+        // `return_register_window`), so the arguments are written over its first registers
+        // and nothing else is filled here; the window's register 0 is `Undefined`.
         let mut register_window = self.new_register_window();
-        register_window.clear();
-        register_window.reserve(num_registers);
-
-        register_window.push(Value::Undefined);
 
         let num_retained_registers = match function_call_params {
             Some(params) => {
-                for &arg in params.arg_registers() {
-                    register_window.push(self.get_register(arg)?.clone());
+                let args = params.arg_registers();
+                let filled = self.checked_add_one(args.len(), "function argument registers")?;
+                if register_window.len() < filled {
+                    register_window.resize(filled, Value::Undefined);
+                }
+                for (slot, &arg) in register_window.iter_mut().skip(1).zip(args) {
+                    *slot = self.get_register(arg)?.clone();
                 }
                 self.checked_add_one(params.arg_count(), "retained function registers")?
             }
@@ -104,6 +108,9 @@ impl RegoVM {
         self.register_stack.push(previous_registers);
         self.registers = register_window;
 
+        // posture patch: whether a body has run in this window since it was set up (until
+        // then, every register past the arguments is known to be `Undefined`).
+        let mut window_used = false;
         'outer: for (def_idx, definition_bodies) in rule_definitions.iter().enumerate() {
             for (body_entry_point_idx, body_entry_point) in definition_bodies.iter().enumerate() {
                 if let Some(ctx) = self.call_rule_stack.last_mut() {
@@ -111,9 +118,13 @@ impl RegoVM {
                     ctx.current_definition_index = def_idx;
                 }
 
-                self.registers
-                    .resize(num_retained_registers, Value::Undefined);
-                self.registers.resize(num_registers, Value::Undefined);
+                reset_window(
+                    &mut self.registers,
+                    num_retained_registers,
+                    num_registers,
+                    window_used,
+                );
+                window_used = true;
 
                 if let Some(destructuring_entry_point) =
                     rule_info.destructuring_blocks.get(def_idx).and_then(|x| *x)
@@ -968,4 +979,21 @@ impl RegoVM {
             pc: self.pc,
         })
     }
+}
+
+/// posture patch: leaves `registers` as `truncate(keep)` then `resize(len, Undefined)` would
+/// (the first `keep` registers kept, `len` registers in all, the others `Undefined`), in one
+/// pass that writes only the registers still holding a value, instead of dropping the tail
+/// and filling it again on every body. With `used` false the registers from `keep` on are
+/// known to be `Undefined` already (a fresh window) and are not looked at.
+fn reset_window(registers: &mut Vec<Value>, keep: usize, len: usize, used: bool) {
+    registers.truncate(len);
+    if used {
+        for register in registers.iter_mut().skip(keep) {
+            if !matches!(register, Value::Undefined) {
+                *register = Value::Undefined;
+            }
+        }
+    }
+    registers.resize(len, Value::Undefined);
 }

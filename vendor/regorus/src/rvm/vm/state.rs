@@ -263,8 +263,17 @@ impl RegoVM {
     }
 
     /// Return a register window to the pool for reuse
+    ///
+    /// posture patch: the window keeps its length with every register `Undefined` (the
+    /// values are dropped here, as `clear` dropped them), so that the next rule call using
+    /// it fills only its arguments: see `execute_rule_definitions_common`. Users that need
+    /// an empty window still `clear` it.
     pub(super) fn return_register_window(&mut self, mut window: Vec<Value>) {
-        window.clear(); // Clear contents for reuse
+        for register in &mut window {
+            if !matches!(register, Value::Undefined) {
+                *register = Value::Undefined;
+            }
+        }
         self.register_window_pool.push(window);
     }
 
@@ -346,7 +355,7 @@ mod tests {
         assert!(vm
             .register_window_pool
             .iter()
-            .all(alloc::vec::Vec::is_empty));
+            .all(|window| window.iter().all(|v| matches!(v, Value::Undefined))));
         assert!(vm.cached_builtin_args.is_empty());
         assert_eq!(
             vm.execution_state,
