@@ -72,7 +72,9 @@ impl RegoVM {
         let num_registers = usize::from(rule_info.num_registers);
         // posture patch: a pooled window holds only `Undefined` (see
         // `return_register_window`), so the arguments are written over its first registers
-        // and nothing else is filled here; the window's register 0 is `Undefined`.
+        // and nothing else is filled here; the window's register 0 is `Undefined`. Every
+        // argument written is retained by the first body's reset (`arg_registers` holds at
+        // most `arg_count` registers), which is what lets that reset skip the rest.
         let mut register_window = self.new_register_window();
 
         let num_retained_registers = match function_call_params {
