@@ -991,11 +991,19 @@ impl RegoVM {
 fn reset_window(registers: &mut Vec<Value>, keep: usize, len: usize, used: bool) {
     registers.truncate(len);
     if used {
-        for register in registers.iter_mut().skip(keep) {
-            if !matches!(register, Value::Undefined) {
-                *register = Value::Undefined;
-            }
+        if let Some(tail) = registers.get_mut(keep..) {
+            set_undefined(tail);
         }
     }
     registers.resize(len, Value::Undefined);
+}
+
+/// posture patch: makes every register `Undefined`, writing only those that hold a value
+/// (their values are dropped).
+pub(super) fn set_undefined(registers: &mut [Value]) {
+    for register in registers {
+        if !matches!(register, Value::Undefined) {
+            *register = Value::Undefined;
+        }
+    }
 }

@@ -269,11 +269,7 @@ impl RegoVM {
     /// it fills only its arguments: see `execute_rule_definitions_common`. Users that need
     /// an empty window still `clear` it.
     pub(super) fn return_register_window(&mut self, mut window: Vec<Value>) {
-        for register in &mut window {
-            if !matches!(register, Value::Undefined) {
-                *register = Value::Undefined;
-            }
-        }
+        super::rules::set_undefined(&mut window);
         self.register_window_pool.push(window);
     }
 
