@@ -104,8 +104,15 @@ impl RegoVM {
         };
         let cache_name = builtins::must_cache(builtin_info.name.as_str());
 
-        self.ensure_dummy_exprs(args.len())?;
-        let dummy_span = self.get_dummy_span()?.clone();
+        // posture patch: the placeholder span and expressions are created once and then only
+        // checked here (two calls per builtin call before), and the span is lent to the
+        // builtin rather than cloned for it (a reference count taken and dropped per call).
+        if self.dummy_exprs.len() < args.len() {
+            self.ensure_dummy_exprs(args.len())?;
+        }
+        if self.dummy_span.is_none() {
+            self.get_dummy_span()?;
+        }
         // Take the dummy_exprs vec out of self so we can pass it to the builtin
         // while still calling &mut self methods afterwards.
         let dummy_exprs = core::mem::take(&mut self.dummy_exprs);
@@ -125,8 +132,16 @@ impl RegoVM {
             }
         }
 
+        let Some(dummy_span) = self.dummy_span.as_ref() else {
+            self.dummy_exprs = dummy_exprs;
+            self.cached_builtin_args = args;
+            return Err(VmError::Internal {
+                message: "dummy span missing after initialization".into(),
+                pc: self.pc,
+            });
+        };
         let result = match builtin_fn(
-            &dummy_span,
+            dummy_span,
             dummy_exprs.get(..args.len()).unwrap_or(&[]),
             &args,
             self.strict_builtin_errors,
