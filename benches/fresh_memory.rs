@@ -43,7 +43,7 @@ fn main() {
         .filter_map(|a| a.parse::<u64>().ok());
     let mib = numbers.next().unwrap_or(1024).max(1);
     let pause = numbers.next().unwrap_or(5);
-    let bytes = usize::try_from(mib << 20).unwrap_or(usize::MAX);
+    let bytes = usize::try_from(mib.saturating_mul(1 << 20)).unwrap_or(usize::MAX);
     let gib = mib as f64 / 1024.0;
     std::thread::sleep(Duration::from_secs(pause));
     let cold = touch(bytes);
