@@ -60,7 +60,12 @@ pub struct ExecutionTimerConfig {
 pub struct ExecutionTimer {
     config: Option<ExecutionTimerConfig>,
     start: Option<Duration>,
-    accumulated_units: u32,
+    // posture patch: the work units left before the next check (the check interval minus
+    // the units accumulated since the last one) rather than the units accumulated, so the
+    // VM's per-instruction tick is one compare and one subtraction, without reading the
+    // configuration. Without a configuration it counts down from `u32::MAX` and is reset
+    // when it runs out, never asking for a check.
+    remaining_units: u32,
     last_elapsed: Duration,
 }
 
@@ -210,22 +215,31 @@ impl ExecutionTimer {
         Self {
             config,
             start: None,
-            accumulated_units: 0,
+            remaining_units: Self::full_interval(config),
             last_elapsed: Duration::ZERO,
+        }
+    }
+
+    /// The units between two checks: the configured interval, or `u32::MAX` without a
+    /// configuration.
+    const fn full_interval(config: Option<ExecutionTimerConfig>) -> u32 {
+        match config {
+            Some(config) => config.check_interval.get(),
+            None => u32::MAX,
         }
     }
 
     /// Reset the timer state to its initial configuration without recording a start instant.
     pub const fn reset(&mut self) {
         self.start = None;
-        self.accumulated_units = 0;
+        self.remaining_units = Self::full_interval(self.config);
         self.last_elapsed = Duration::ZERO;
     }
 
     /// Reset any prior state and record the start instant.
     pub const fn start(&mut self, now: Duration) {
         self.start = Some(now);
-        self.accumulated_units = 0;
+        self.remaining_units = Self::full_interval(self.config);
         self.last_elapsed = Duration::ZERO;
     }
 
@@ -252,34 +266,38 @@ impl ExecutionTimer {
     /// This method only updates the internal counter — it never reads a clock.
     /// Callers should obtain the current time and call [`check_now`](Self::check_now)
     /// only when this returns `true`.
+    #[inline]
     pub const fn accumulate(&mut self, work_units: u32) -> bool {
-        let Some(config) = self.config else {
-            return false;
-        };
-        self.accumulated_units = self.accumulated_units.saturating_add(work_units);
-        if self.accumulated_units < config.check_interval.get() {
+        if work_units < self.remaining_units {
+            self.remaining_units -= work_units;
             return false;
         }
+        self.cross_interval(work_units)
+    }
 
-        // Preserve the remainder so that callers do not lose fractional work.
+    /// The units of a call to [`accumulate`](Self::accumulate) or [`tick`](Self::tick)
+    /// reach the end of the interval: whether a check is due, with the next interval
+    /// started. The same as adding the units to those accumulated (saturating), asking for
+    /// a check when the sum reaches the interval and keeping the remainder.
+    const fn cross_interval(&mut self, work_units: u32) -> bool {
+        let Some(config) = self.config else {
+            self.remaining_units = u32::MAX;
+            return false;
+        };
         let interval = config.check_interval.get();
-        self.accumulated_units %= interval;
+        // Preserve the remainder so that callers do not lose fractional work.
+        let accumulated = interval
+            .saturating_sub(self.remaining_units)
+            .saturating_add(work_units);
+        self.remaining_units = interval - accumulated % interval;
         true
     }
 
     /// Increment work units and run the periodic limit check when necessary.
     pub fn tick(&mut self, work_units: u32, now: Duration) -> Result<(), LimitError> {
-        let Some(config) = self.config else {
-            return Ok(());
-        };
-        self.accumulated_units = self.accumulated_units.saturating_add(work_units);
-        if self.accumulated_units < config.check_interval.get() {
+        if !self.accumulate(work_units) {
             return Ok(());
         }
-
-        // Preserve the remainder so that callers do not lose fractional work.
-        let interval = config.check_interval.get();
-        self.accumulated_units %= interval;
         self.check_now(now)
     }
 
@@ -527,6 +545,53 @@ mod tests {
         );
     }
 
+    /// posture patch: the countdown gives the same answers as adding the units to those
+    /// accumulated (saturating), checking when the sum reaches the interval and keeping the
+    /// remainder, for any sequence of units, through resets.
+    #[test]
+    fn accumulate_matches_the_accumulating_model() {
+        for interval in [1_u32, 2, 3, 4, 1024, u32::MAX] {
+            let mut timer = ExecutionTimer::new(Some(ExecutionTimerConfig {
+                limit: Duration::from_secs(1),
+                check_interval: nz(interval),
+            }));
+            timer.start(Duration::from_millis(0));
+            let mut accumulated: u32 = 0;
+            let units = [
+                1_u32,
+                1,
+                2,
+                5,
+                0,
+                1023,
+                1,
+                1024,
+                4096,
+                7,
+                u32::MAX,
+                1,
+                3,
+                u32::MAX - 1,
+            ];
+            for (step, &n) in units.iter().cycle().take(200).enumerate() {
+                if step == 150 {
+                    timer.reset();
+                    accumulated = 0;
+                }
+                accumulated = accumulated.saturating_add(n);
+                let due = accumulated >= interval;
+                if due {
+                    accumulated %= interval;
+                }
+                assert_eq!(
+                    timer.accumulate(n),
+                    due,
+                    "interval {interval}, step {step}, units {n}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn accumulate_returns_false_when_disabled() {
         let mut timer = ExecutionTimer::new(None);
@@ -535,6 +600,10 @@ mod tests {
                 !timer.accumulate(1),
                 "disabled timer must never request a clock read"
             );
+        }
+        // posture patch: not even past `u32::MAX` units, where the countdown restarts.
+        for _ in 0..4 {
+            assert!(!timer.accumulate(u32::MAX));
         }
     }
 }
