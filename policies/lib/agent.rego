@@ -186,14 +186,15 @@ else := entries(reg, "entries")
 # registry_value(reg, path, name) is the value of the first entry at path/name; undefined
 # when there is none.
 registry_value(reg, path, name) := values[0] if {
-	# The wanted path and name normalised once, not once per entry (two regex replaces).
+	# The wanted path and name normalised once, not once per entry (two regex replaces);
+	# an entry's path only once its name matches (most entries' names do not).
 	want_path := _reg_path(path)
 	want_name := lower(name)
 	values := [e.value |
 		some e in registry_entries(reg)
 		is_object(e)
-		_reg_path(e.path) == want_path
 		util.lc(e.name) == want_name
+		_reg_path(e.path) == want_path
 	]
 	count(values) > 0
 }

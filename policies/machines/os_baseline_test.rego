@@ -225,6 +225,8 @@ test_packages_and_services if {
 test_kernel_modules if {
 	count(mk_deny(mk_linux({"kernelModules": {"disabled": ["usb_storage", "CRAMFS"]}}))) == 0
 	mk_deny(mk_linux({"kernelModules": {"loaded": ["cramfs", "ext4"]}})) == {"[linux-cramfs-disabled] kernel module cramfs is loaded"}
+	r := mk_linux({"kernelModules": {"loaded": null}})
+	count(mk_deny(r)) + count(mk_unknown(r)) == 0
 	mk_unknown(mk_linux({"kernelModules": {"disabled": null}})) == {"[linux-cramfs-disabled] unknown: disabled kernel modules not reported", "[linux-usb-storage-disabled] unknown: disabled kernel modules not reported"}
 }
 
@@ -332,4 +334,53 @@ test_catalogue_is_complete_and_well_formed if {
 		startswith(rule.id, rule.os)
 		_checks[rule.kind]
 	}
+}
+
+# Settings and files that pass only after the full check (other cases, spaces, leading
+# zeros, numbers, two-digit masks, three-digit or numeric modes, owner and group "0", no
+# `exists`) pass as they always did, beside the plain values that settings and file rules
+# take directly.
+test_values_off_the_plain_path_pass if {
+	r := mk_linux({
+		"sshd": {"settings": {"permitrootlogin": "No", "passwordauthentication": " no ", "protocol": 2}},
+		"sysctl": {"values": {"kernel.randomize_va_space": 2, "net.ipv4.ip_forward": "00", "net.ipv4.tcp_syncookies": " 1"}},
+		"loginDefs": {"values": {"PASS_MAX_DAYS": " 90", "PASS_MIN_DAYS": 7, "UMASK": "77"}},
+		"files": {"entries": [
+			mk_file("/etc/passwd", true, "644", "0", "0"),
+			{"path": "/etc/shadow", "mode": "0400", "owner": "root", "group": "shadow"},
+			mk_file("/etc/group", true, 644, "root", "root"),
+			mk_file("/etc/gshadow", false, null, null, null),
+		]},
+	})
+	count(mk_deny(r)) == 0
+	count(mk_unknown(r)) == 0
+}
+
+# Values that look plain but fail still fail: a number, an exact key ahead of another
+# spelling, a mode, owner or group off the rule, and a file's first entry ahead of a
+# later one that would pass.
+test_plain_looking_values_that_fail_still_fail if {
+	r := mk_linux({
+		"sshd": {"settings": {"permitrootlogin": "yes", "PermitRootLogin": "no"}},
+		"sysctl": {"values": {"net.ipv4.ip_forward": 1}},
+		"loginDefs": {"values": {"PASS_MAX_DAYS": "400", "UMASK": "0022"}},
+		"files": {"entries": [
+			mk_file("/etc/passwd", true, "0664", "root", "root"),
+			mk_file("/etc/shadow", true, "0400", "daemon", "shadow"),
+			mk_file("/etc/group", true, "0644", "root", "wheel"),
+			mk_file("/etc/gshadow", true, "0640", "root", "shadow"),
+			mk_file("/etc/gshadow", true, "0400", "root", "shadow"),
+		]},
+	})
+	mk_deny(r) == {
+		"[linux-sshd-permit-root-login] PermitRootLogin is yes, expected no",
+		"[linux-sysctl-no-ip-forward] net.ipv4.ip_forward is 1, expected 0",
+		"[linux-login-defs-pass-max-days] PASS_MAX_DAYS is 400, expected at most 365",
+		"[linux-login-defs-umask] UMASK is 0022, expected 027 or stricter",
+		"[linux-etc-passwd-perms] /etc/passwd has mode 0664, expected 0644 or stricter",
+		"[linux-etc-shadow-perms] /etc/shadow is owned by daemon, expected root",
+		"[linux-etc-group-perms] /etc/group has group wheel, expected root",
+		"[linux-etc-gshadow-perms] /etc/gshadow has mode 0640, expected 0400 or stricter",
+	}
+	count(mk_unknown(r)) == 0
 }

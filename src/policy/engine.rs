@@ -2119,6 +2119,51 @@ results := [lookup("a"), lookup("zz"), lookup(1), nested("zz"), complete]
         assert_eq!(rvm, want);
     }
 
+    /// The variables of `every` are bound in its body on the RVM as in the interpreter (a
+    /// fix of the vendored regorus, POSTURE-PATCH.md item 25): the loop analysis left them
+    /// unbound, so `every k in ks { obj[k] == 1 }` compiled as "some value of obj is 1" and
+    /// held for keys whose values fail.
+    #[test]
+    fn every_binds_its_variables_in_its_body() {
+        let module = r#"package t
+
+obj := {"a": 1, "b": 2, "c": 1}
+
+all_one(ks) := true if {
+	every k in ks {
+		obj[k] == 1
+	}
+} else := false
+
+all_in(ks, allowed) := true if {
+	every k in ks {
+		obj[k] in allowed
+	}
+} else := false
+
+at_position(ks) := true if {
+	every i, k in ks {
+		obj[k] == i + 1
+	}
+} else := false
+
+results := {
+	"one": [all_one(["a"]), all_one(["a", "c"]), all_one(["b"]), all_one(["a", "b"]), all_one([])],
+	"in": [all_in(["a"], {1}), all_in(["b"], {1}), all_in(["a", "b"], {1, 2}), all_in(["a", "b"], {0})],
+	"position": [at_position(["a", "b"]), at_position(["b", "a"])],
+}
+"#;
+        let (rvm, interpreter) = both_engines(module);
+        let want = regorus::Value::from_json_str(
+            r#"{"one": [true, true, false, false, true],
+                "in": [true, false, true, false],
+                "position": [true, false]}"#,
+        )
+        .unwrap();
+        assert_eq!(interpreter, want);
+        assert_eq!(rvm, want);
+    }
+
     /// Iterating a set of more than 16 elements (a policy's findings, the vendored RVM's
     /// copy of the elements, see POSTURE-PATCH.md) yields every element once and in order,
     /// in loops, comprehensions, `every`, nested loops over the same set and loops that

@@ -637,10 +637,25 @@ impl LoopHoister {
             Expr { expr, .. } => {
                 self.analyze_expr(module_idx, expr, context, loops)?;
             }
-            Every { domain, query, .. } => {
+            Every {
+                key,
+                value,
+                domain,
+                query,
+                ..
+            } => {
                 self.analyze_expr(module_idx, domain, context, loops)?;
 
-                let every_context = context.child_with_output_exprs(ContextType::Every, None, None);
+                let mut every_context =
+                    context.child_with_output_exprs(ContextType::Every, None, None);
+                // posture patch: the quantifier's variables are bound in its body. Left
+                // unbound, `every k in ks { obj[k] == 1 }` hoisted `obj[k]` as a loop
+                // over `obj` with a fresh `k`, and the RVM compiled the body as "some
+                // value of obj equals 1" (the interpreter binds them at run time).
+                every_context.bind_variable(value.text());
+                if let Some(key) = key {
+                    every_context.bind_variable(key.text());
+                }
                 let populated_context =
                     self.populate_query(module_idx, query.as_ref(), &every_context)?;
                 self.lookup.ensure_query_capacity(module_idx, query.qidx);
