@@ -199,4 +199,22 @@ registry_value(reg, path, name) := values[0] if {
 	count(values) > 0
 }
 
+# registry_index(reg) is the registry's entries as [normalised path, lower-cased name,
+# value], in the registry's order: each entry's path is normalised once, not once per
+# lookup. registry_lookup(index, want_path, want_name) with want_path as registry_path
+# gives it and want_name in lower case is registry_value(reg, path, name).
+registry_index(reg) := [[_reg_path(e.path), util.lc(e.name), e.value] |
+	some e in registry_entries(reg)
+	is_object(e)
+]
+
+registry_lookup(index, want_path, want_name) := values[0] if {
+	values := [v | some [path, name, v] in index; name == want_name; path == want_path]
+	count(values) > 0
+}
+
+# registry_path(p) is a registry path as registry_value compares it: lower case,
+# HKEY_LOCAL_MACHINE as HKLM, no trailing backslash.
+registry_path(p) := _reg_path(p)
+
 _reg_path(p) := regex.replace(regex.replace(util.lc(p), `^hkey_local_machine\\`, `hklm\`), `\\+$`, "")

@@ -160,6 +160,27 @@ test_registry_value_matches_path_and_name_case_insensitively if {
 	not registry_value(fx_registry, `HKLM\SYSTEM\CurrentControlSet\Control\Lsa`, "NoLMHash")
 }
 
+# The index answers as registry_value does: the same value for each path and name
+# spelling, nothing for a missing name, the first of two entries with the same path.
+test_registry_lookup_answers_as_registry_value if {
+	index := registry_index(fx_registry)
+	cases := [
+		[`HKLM\SYSTEM\CurrentControlSet\Control\SecurityProviders\WDigest`, "UseLogonCredential"],
+		[`hklm\SYSTEM\currentcontrolset\control\securityproviders\wdigest`, "uselogoncredential"],
+		[`HKLM\SYSTEM\CurrentControlSet\Services\LanmanServer\Parameters`, "SMB1"],
+		[`HKLM\SYSTEM\CurrentControlSet\Control\Lsa`, "LmCompatibilityLevel"],
+	]
+	every c in cases {
+		registry_lookup(index, registry_path(c[0]), lower(c[1])) == registry_value(fx_registry, c[0], c[1])
+	}
+	registry_lookup(index, registry_path(`HKLM\SYSTEM\CurrentControlSet\Services\LanmanServer\Parameters`), "smb1") == "0"
+	not registry_lookup(index, registry_path(`HKLM\SYSTEM\CurrentControlSet\Control\Lsa`), "nolmhash")
+	twice := [{"path": `HKLM\Software\X`, "name": "A", "value": 1}, {"path": `hkey_local_machine\software\x\`, "name": "a", "value": 2}]
+	registry_lookup(registry_index(twice), registry_path(`HKLM\Software\X`), "a") == 1
+	registry_value(twice, `HKLM\Software\X`, "A") == 1
+	registry_index({"status": "unknown"}) == []
+}
+
 test_registry_section_shapes if {
 	registry_value({"status": "ok", "values": fx_registry}, `HKLM\SYSTEM\CurrentControlSet\Control\SecurityProviders\WDigest`, "UseLogonCredential") == 1
 	registry_value({"status": "ok", "entries": fx_registry}, `HKLM\SYSTEM\CurrentControlSet\Control\SecurityProviders\WDigest`, "UseLogonCredential") == 1

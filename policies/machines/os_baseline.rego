@@ -231,7 +231,7 @@ _check(r, rule, section_gaps, names) := {"state": "unknown", "msg": why} if {
 	rule.kind == "file"
 } else := _check_packages(r, rule, names) if {
 	rule.kind == "packages"
-} else := _check_registry(r, rule) if {
+} else := _check_registry(r, rule, names) if {
 	rule.kind == "registry"
 } else := {"state": "pass"} if {
 	# A module disabled and not loaded, from the machine's module names found once.
@@ -239,6 +239,10 @@ _check(r, rule, section_gaps, names) := {"state": "unknown", "msg": why} if {
 	module := _module_names[rule.id]
 	module in names.modules.disabled
 	not module in object.get(names.modules, "loaded", set())
+} else := {"state": "pass"} if {
+	# One of the flags true: neither a problem nor a gap (see _gap_flags).
+	rule.kind == "flags"
+	_flags_pass(r, rule)
 } else := {"state": "fail", "msg": concat("; ", problems)} if {
 	problems := _problems(r, rule)
 	count(problems) > 0
@@ -525,8 +529,16 @@ _check_settings(r, rule) := {"state": "pass"} if {
 
 _unit(name) := regex.replace(util.lc(name), `[.](service|socket|path|timer)$`, "")
 
-# names is _service_names(r).
-_check_packages(r, rule, names) := _verdict(problems, gaps) if {
+# names is _service_names(r). With both lists reported and nothing of the rule's in them
+# the rule passes without building messages (most machines).
+_check_packages(r, rule, names) := {"state": "pass"} if {
+	services := _baseline(r, "services")
+	is_array(services.packages)
+	is_array(services.enabled)
+	count([name | some [_, name] in names.installed; name in rule.packages]) == 0
+	wanted := _wanted_units[rule.id]
+	count([unit | some [_, unit] in names.enabled; unit in wanted]) == 0
+} else := _verdict(problems, gaps) if {
 	services := _baseline(r, "services")
 	problems := sort(array.concat(
 		[m | some m in _problem_packages(services, names, rule)],
@@ -539,13 +551,17 @@ _check_packages(r, rule, names) := _verdict(problems, gaps) if {
 }
 
 # _service_names(r) is the machine's installed packages as [name, lower-cased name], its
-# enabled services as [name, unit name] and its kernel modules (_modules, by field, where
-# reported), computed once per machine rather than once per rule (_unit is a regex
-# replace, _module two calls per name).
+# enabled services as [name, unit name], its kernel modules (_modules, by field, where
+# reported), its registry values (agent.registry_index) and why its registry cannot be read
+# (a set of at most one message), computed once per machine rather than once per rule or
+# alternative (_unit is a regex replace, _module two calls per name, a registry path two
+# regex replaces).
 _service_names(r) := {
 	"installed": [[p, util.lc(p)] | ps := _baseline(r, "services").packages; is_array(ps); some p in ps],
 	"enabled": [[s, _unit(s)] | es := _baseline(r, "services").enabled; is_array(es); some s in es],
 	"modules": {field: modules | some field in ["loaded", "disabled"]; modules := _modules(r, field)},
+	"registry": agent.registry_index(agent.registry(r)),
+	"registry_gap": {why | why := agent.unavailable(agent.registry(r), "baseline.registry")},
 }
 
 # The unit names of each packages rule's services, once per evaluation.
@@ -624,9 +640,9 @@ _flags_pass(r, rule) if {
 
 # Every alternative is evaluated once per machine and rule: its outcome decides pass, fail
 # and unknown together.
-_check_registry(r, rule) := _registry_verdict({res |
+_check_registry(r, rule, names) := _registry_verdict({res |
 	some alt in rule.any
-	some res in _alternative(r, alt)
+	some res in _alternative(r, alt, names)
 })
 
 _registry_verdict(outcomes) := {"state": "pass"} if {
@@ -639,18 +655,33 @@ _registry_verdict(outcomes) := {"state": "pass"} if {
 
 _alt_name(alt) := sprintf(`%s\%s`, [alt.path, alt.name])
 
-# _alternative(r, alt) is a set of outcomes (one per product for a product field).
-_alternative(r, alt) := {{"state": "unknown", "msg": why}} if {
-	alt.path
-	why := agent.unavailable(agent.registry(r), "baseline.registry")
-} else := {_outcome(alt, _alt_name(alt), v)} if {
-	alt.path
-	v := _registry_value(r, alt)
-} else := {{"state": "unknown", "msg": sprintf("%s not reported", [_alt_name(alt)])}} if {
+# Each registry alternative's display name, and its path and name as the machine's registry
+# index holds them (agent.registry_path, lower case), by [path, name] (once per evaluation:
+# normalising a path is two regex replaces).
+_alt_names := {[alt.path, alt.name]: _alt_name(alt) | some alt in _registry_alts}
+
+_alt_keys := {[alt.path, alt.name]: [agent.registry_path(alt.path), lower(alt.name)] | some alt in _registry_alts}
+
+_registry_alts contains alt if {
+	some rule in _rules
+	rule.kind == "registry"
+	some alt in rule.any
 	alt.path
 }
 
-_alternative(r, alt) := {{"state": "unknown", "msg": why}} if {
+# _alternative(r, alt, names) is a set of outcomes (one per product for a product field);
+# names is _service_names(r), which holds the machine's registry gap and index.
+_alternative(_, alt, names) := {{"state": "unknown", "msg": why}} if {
+	alt.path
+	some why in names.registry_gap
+} else := {_outcome(alt, _alt_names[[alt.path, alt.name]], v)} if {
+	alt.path
+	v := _registry_value(names, alt)
+} else := {{"state": "unknown", "msg": sprintf("%s not reported", [_alt_names[[alt.path, alt.name]]])}} if {
+	alt.path
+}
+
+_alternative(r, alt, _) := {{"state": "unknown", "msg": why}} if {
 	alt.product
 	why := agent.unavailable(agent.section(r, ["endpointProtection"]), "endpointProtection")
 } else := outcomes if {
@@ -665,8 +696,10 @@ _alternative(r, alt) := {{"state": "unknown", "msg": why}} if {
 	alt.product
 }
 
-_registry_value(r, alt) := v if {
-	v := agent.registry_value(agent.registry(r), alt.path, alt.name)
+# As agent.registry_value(agent.registry(r), alt.path, alt.name), from the machine's index.
+_registry_value(names, alt) := v if {
+	[path, name] := _alt_keys[[alt.path, alt.name]]
+	v := agent.registry_lookup(names.registry, path, name)
 	v != null
 } else := alt.default
 

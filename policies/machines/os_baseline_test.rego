@@ -384,3 +384,9 @@ test_plain_looking_values_that_fail_still_fail if {
 	}
 	count(mk_unknown(r)) == 0
 }
+
+# A package rule needs both lists: either one missing makes it unknown, not passed.
+test_package_lists_not_reported_are_unknown if {
+	"[linux-no-telnet-server] unknown: enabled services not reported" in mk_unknown(mk_linux({"services": {"enabled": null}}))
+	"[linux-no-telnet-server] unknown: installed packages not reported" in mk_unknown(mk_linux({"services": {"packages": null}}))
+}
