@@ -1846,15 +1846,9 @@ results := [table, via_function, via_input_function, direct, indirect, dynamic]
     /// a recomputation visible.
     #[test]
     fn a_vm_keeps_input_free_rule_values_until_the_data_changes() {
-        use regorus::languages::rego::compiler::Compiler;
         let module =
             "package t\n\nstamp := time.now_ns()\n\nresults := [stamp, count(input.items)]\n";
-        let mut engine = regorus::Engine::new();
-        engine.add_policy("t.rego".into(), module.into()).unwrap();
-        let policy = engine
-            .compile_with_entrypoint(&"data.t.results".into())
-            .unwrap();
-        let program = Compiler::compile_from_policy(&policy, &["data.t.results"]).unwrap();
+        let (engine, program) = program_of(module);
         let mut vm = super::new_vm(&program, &engine.get_data()).ok().unwrap();
         let run = |vm: &mut regorus::rvm::vm::RegoVM, items: &str| {
             let input = regorus::Value::from_json_str(&format!(r#"{{"items": {items}}}"#)).unwrap();
@@ -2030,6 +2024,18 @@ results := [table, via_function, via_input_function, direct, indirect, dynamic]
         on_both_engines(engine, "data.t.results", input)
     }
 
+    /// A one-module engine and its RVM program for `data.t.results`.
+    fn program_of(module: &str) -> (regorus::Engine, regorus::Rc<regorus::rvm::program::Program>) {
+        use regorus::languages::rego::compiler::Compiler;
+        let mut engine = regorus::Engine::new();
+        engine.add_policy("t.rego".into(), module.into()).unwrap();
+        let policy = engine
+            .compile_with_entrypoint(&"data.t.results".into())
+            .unwrap();
+        let program = Compiler::compile_from_policy(&policy, &["data.t.results"]).unwrap();
+        (engine, program)
+    }
+
     /// A rule's value on the RVM and on the interpreter.
     fn on_both_engines(
         mut engine: regorus::Engine,
@@ -2162,6 +2168,73 @@ results := {
         .unwrap();
         assert_eq!(interpreter, want);
         assert_eq!(rvm, want);
+    }
+
+    /// Function parameters that are plain variables name their argument registers on the RVM
+    /// (POSTURE-PATCH.md item 26: no destructuring block, the VM checks the arguments
+    /// instead), and every kind of parameter binds as in the interpreter: an undefined
+    /// argument makes the call undefined whatever the parameter (`_`, a variable the body
+    /// does not use, one it negates), patterns still check their values, and the arguments
+    /// stay bound through `else` bodies and several definitions.
+    #[test]
+    fn function_parameters_bind_as_in_the_interpreter() {
+        let module = r#"package t
+
+plain(x, y) := x + y
+
+ignored(_) := 1
+
+unused(x) := 1
+
+negated(x) if not x
+
+pattern([a, b]) := a + b
+
+mixed(x, "k") := x
+
+mixed(x, y) := y if y != "k"
+
+chain(x) := "big" if x > 10
+else := "small" if x > 0
+else := x
+
+guard(x) if x.a == 1
+
+nested(x) := plain(x, 1) + 1
+
+results := {
+	"plain": [plain(1, 2), [v | v := plain(input.nope, 1)], [v | v := plain(1, input.nope)]],
+	"ignored": [ignored(1), [v | v := ignored(input.nope)]],
+	"unused": [unused(false), [v | v := unused(input.nope)]],
+	"negated": [negated(false), [v | negated(input.nope); v := 1], [v | negated(true); v := 1]],
+	"pattern": [pattern([1, 2]), [v | v := pattern(input.nope)], [v | v := pattern([1])]],
+	"mixed": [mixed(1, "k"), mixed(1, "j")],
+	"chain": [chain(11), chain(5), chain(-3), [v | v := chain(input.nope)]],
+	"guard": [guard({"a": 1}), [v | guard({"a": 2}); v := 1], [v | guard(input.nope); v := 1]],
+	"not": [v | not guard(input.nope); v := 1],
+	"nested": nested(2),
+}
+"#;
+        let (rvm, interpreter) = both_engines(module);
+        let want = regorus::Value::from_json_str(
+            r#"{"plain": [3, [], []], "ignored": [1, []], "unused": [1, []],
+                "negated": [true, [], []], "pattern": [3, [], []], "mixed": [1, "j"],
+                "chain": ["big", "small", -3, []], "guard": [true, [], []], "not": [1],
+                "nested": 4}"#,
+        )
+        .unwrap();
+        assert_eq!(interpreter, want);
+        assert_eq!(rvm, want);
+
+        // Only the definitions with a pattern among their parameters keep a block.
+        use regorus::rvm::program::{generate_assembly_listing, AssemblyListingConfig};
+        let (_, program) = program_of(module);
+        let listing = generate_assembly_listing(&program, &AssemblyListingConfig::default());
+        assert_eq!(
+            listing.matches("DestructuringSuccess").count(),
+            2,
+            "{listing}"
+        );
     }
 
     /// Iterating a set of more than 16 elements (a policy's findings, the vendored RVM's

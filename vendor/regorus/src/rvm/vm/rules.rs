@@ -298,7 +298,7 @@ impl RegoVM {
         // posture patch: borrowed, not cloned (a vector of vectors) on every call.
         let rule_definitions = &rule_info.definitions;
 
-        if rule_definitions.is_empty() {
+        if rule_definitions.is_empty() || self.has_undefined_argument(function_call_params)? {
             // No compiled definitions — check for a default value before returning Undefined.
             // Default-only rules (e.g., `default deny := true`) have no body definitions
             // but their default value was evaluated at compile time and stored as a literal.
@@ -412,6 +412,26 @@ impl RegoVM {
         }
         Ok(())
     }
+    /// posture patch: whether a function call has an undefined argument. Such a call is
+    /// undefined (or its default), as if no definition applied: the compiler no longer
+    /// emits a destructuring block for parameters that are plain variables (see the
+    /// function head in the compiler's `rules.rs`), and that block was what checked them.
+    /// It also makes `f(_)` undefined for an undefined argument, as in the interpreter and
+    /// OPA (the block of `_` checked nothing).
+    fn has_undefined_argument(
+        &self,
+        function_call_params: Option<&FunctionCallParams>,
+    ) -> Result<bool> {
+        if let Some(params) = function_call_params {
+            for &arg in params.arg_registers() {
+                if matches!(self.get_register(arg)?, Value::Undefined) {
+                    return Ok(true);
+                }
+            }
+        }
+        Ok(false)
+    }
+
     pub(super) fn execute_call_rule(&mut self, dest: u8, rule_index: u16) -> Result<()> {
         match self.execution_mode {
             ExecutionMode::RunToCompletion => self.execute_call_rule_common(dest, rule_index, None),
@@ -467,7 +487,7 @@ impl RegoVM {
             }
         }
 
-        if rule_info.definitions.is_empty() {
+        if rule_info.definitions.is_empty() || self.has_undefined_argument(function_call_params)? {
             // No compiled definitions — check for a default value before returning Undefined.
             let result = rule_info
                 .default_literal_index

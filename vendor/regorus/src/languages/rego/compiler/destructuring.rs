@@ -338,6 +338,24 @@ impl<'a> Compiler<'a> {
         Ok(None)
     }
 
+    /// posture patch: binds a function parameter that is a plain variable to its argument
+    /// register itself, without a copy or a check (see the function head in `rules.rs`).
+    pub(super) fn bind_parameter_register(
+        &mut self,
+        name_span: &Span,
+        register: Register,
+    ) -> Result<()> {
+        let var_name = name_span.text();
+        if var_name == "_" {
+            return Ok(());
+        }
+        if self.is_var_bound_in_current_scope(var_name) {
+            bail!("Variable '{var_name}' already defined in current scope");
+        }
+        self.add_variable(var_name, register);
+        Ok(())
+    }
+
     fn bind_variable(
         &mut self,
         name_span: &Span,

@@ -12,7 +12,7 @@
 
 use super::{CompilationContext, Compiler, CompilerError, ContextType, Result, WorklistEntry};
 use crate::ast::{Expr, ExprRef, Rule, RuleHead};
-use crate::compiler::destructuring_planner::plans::BindingPlan;
+use crate::compiler::destructuring_planner::plans::{BindingPlan, DestructuringPlan};
 use crate::lexer::Span;
 use crate::parser::Parser;
 use crate::rvm::program::{Program, RuleType};
@@ -492,7 +492,31 @@ impl<'a> Compiler<'a> {
                             let mut param_names = Vec::new();
                             let mut last_param_span: Option<Span> = None;
 
-                            let destructuring_entry = if args.is_empty() {
+                            // posture patch: parameters that are plain variables (or `_`)
+                            // name their argument registers directly, and such a definition
+                            // has no destructuring block: the block only copied each
+                            // argument and checked that it was defined, and the VM now
+                            // checks that before any definition runs (an undefined argument
+                            // makes the call undefined). That saves a dispatch loop and two
+                            // instructions per parameter on every call.
+                            let mut binding_plans = Vec::with_capacity(args.len());
+                            for (arg_idx, arg) in args.iter().enumerate() {
+                                let context_desc = format!("function parameter {arg_idx}");
+                                binding_plans
+                                    .push(self.expect_binding_plan_for_expr(arg, &context_desc)?);
+                            }
+                            let direct_params = binding_plans.iter().all(|plan| {
+                                matches!(
+                                    plan,
+                                    BindingPlan::Parameter {
+                                        destructuring_plan: DestructuringPlan::Var(_)
+                                            | DestructuringPlan::Ignore,
+                                        ..
+                                    }
+                                )
+                            });
+
+                            let destructuring_entry = if args.is_empty() || direct_params {
                                 None
                             } else {
                                 Some(self.program.instructions.len())
@@ -502,7 +526,9 @@ impl<'a> Compiler<'a> {
                             self.register_counter =
                                 self.register_counter.saturating_add(args.len() as u8);
 
-                            for (arg_idx, arg) in args.iter().enumerate() {
+                            for (arg_idx, (arg, binding_plan)) in
+                                args.iter().zip(&binding_plans).enumerate()
+                            {
                                 let param_reg = param_base_register + arg_idx as u8;
 
                                 let param_name = match arg.as_ref() {
@@ -515,12 +541,22 @@ impl<'a> Compiler<'a> {
                                 param_names.push(param_name);
 
                                 let context_desc = format!("function parameter {arg_idx}");
-                                let binding_plan =
-                                    self.expect_binding_plan_for_expr(arg, &context_desc)?;
 
-                                if let BindingPlan::Parameter { .. } = &binding_plan {
+                                if let BindingPlan::Parameter {
+                                    destructuring_plan: DestructuringPlan::Var(name_span),
+                                    ..
+                                } = binding_plan
+                                {
+                                    if direct_params {
+                                        self.bind_parameter_register(name_span, param_reg)
+                                            .map_err(|e| CompilerError::from(e).at(arg.span()))?;
+                                        last_param_span = Some(arg.span().clone());
+                                        continue;
+                                    }
+                                }
+                                if let BindingPlan::Parameter { .. } = binding_plan {
                                     let _ = self
-                                        .apply_binding_plan(&binding_plan, param_reg, arg.span())
+                                        .apply_binding_plan(binding_plan, param_reg, arg.span())
                                         .map_err(|e| CompilerError::from(e).at(arg.span()))?;
                                 } else {
                                     return Err(CompilerError::UnexpectedBindingPlan {
