@@ -2237,6 +2237,74 @@ results := {
         );
     }
 
+    /// An assignment names the register its expression was computed into and a constant
+    /// value is loaded straight into the result register on the RVM (POSTURE-PATCH.md item
+    /// 27), and values stay as in the interpreter: assignments in loops take each
+    /// iteration's value, comprehensions and nested loops see the outer variables, `x := y`
+    /// keeps its own copy, and constant results (`true`, `false`, `null`, literals) come
+    /// out of bodies, `else` chains and defaults.
+    #[test]
+    fn assignments_and_constant_results_as_in_the_interpreter() {
+        let module = r#"package t
+
+doubled := [d | some x in input.xs; d := x * 2]
+
+pairs := [[a, b] | some x in input.xs; a := x; b := a + 10]
+
+nested := [s | some x in input.xs; n := x; s := [m | some y in input.xs; m := y + n]]
+
+copied := [[c, x] | some x in input.xs; c := x; c == x]
+
+after_loop := total if {
+	total := sum(input.xs)
+	some x in input.xs
+	x == 2
+}
+
+kind(x) := "one" if x == 1
+else := false if x == 2
+else := null if x == 3
+else := 4
+
+flag(x) if x > 1
+
+default fallback := 7
+
+fallback := 1 if input.nope
+
+obj := {k: v | some k in ["a", "b"]; v := upper(k)}
+
+results := {
+	"doubled": doubled, "pairs": pairs, "nested": nested, "copied": copied,
+	"after_loop": after_loop,
+	"kind": [kind(1), kind(2), kind(3), kind(9)],
+	"flag": [[v | flag(2); v := 1], [v | flag(1); v := 1]],
+	"fallback": fallback, "obj": obj,
+}
+"#;
+        let (rvm, interpreter) = both_engines(module);
+        let want = regorus::Value::from_json_str(
+            r#"{"doubled": [2, 4], "pairs": [[1, 11], [2, 12]], "nested": [[2, 3], [3, 4]],
+                "copied": [[1, 1], [2, 2]], "after_loop": 3,
+                "kind": ["one", false, null, 4], "flag": [[1], []], "fallback": 7,
+                "obj": {"a": "A", "b": "B"}}"#,
+        )
+        .unwrap();
+        assert_eq!(interpreter, want);
+        assert_eq!(rvm, want);
+
+        // Neither `total := sum(...)` nor the `true` of `flag` is copied.
+        use regorus::rvm::program::{generate_assembly_listing, AssemblyListingConfig};
+        let (_, program) = program_of(
+            "package t\n\nflag(x) if x > 1\n\nresults := total if {\n\ttotal := sum(input.xs)\n\tflag(total)\n}\n",
+        );
+        let listing = generate_assembly_listing(&program, &AssemblyListingConfig::default());
+        let moves: Vec<&str> = listing.lines().filter(|l| l.contains(" Move ")).collect();
+        assert_eq!(moves.len(), 1, "{listing}");
+        assert!(moves[0].contains("r0 ←"), "{listing}");
+        assert!(listing.contains("LoadBool     r0 ← true"), "{listing}");
+    }
+
     /// Iterating a set of more than 16 elements (a policy's findings, the vendored RVM's
     /// copy of the elements, see POSTURE-PATCH.md) yields every element once and in order,
     /// in loops, comprehensions, `every`, nested loops over the same set and loops that

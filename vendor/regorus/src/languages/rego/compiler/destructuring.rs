@@ -42,6 +42,7 @@ impl<'a> Compiler<'a> {
             AssignmentPlan::ColonEquals {
                 rhs_expr, lhs_plan, ..
             } => {
+                let fresh_from = self.register_counter;
                 let rhs_reg = self.compile_rego_expr_with_span(rhs_expr, rhs_expr.span(), false)?;
                 // posture patch: `x := <undefined>` must fail the query, as in OPA and the
                 // interpreter; without this guard the body went on with x undefined.
@@ -53,6 +54,17 @@ impl<'a> Compiler<'a> {
                         },
                         span,
                     );
+                }
+                // posture patch: `x := <expr>` names the register the expression was just
+                // computed into instead of copying it to a second one (one VM instruction
+                // per assignment). Only a register allocated for this expression is named:
+                // nothing else writes it, so it holds the value for as long as x is in
+                // scope; a variable's own register (`x := y`) is still copied.
+                if let DestructuringPlan::Var(name_span) = lhs_plan {
+                    if rhs_reg >= fresh_from {
+                        self.bind_variable_to_register(name_span, rhs_reg)?;
+                        return Ok(rhs_reg);
+                    }
                 }
                 let _ = self.apply_destructuring_plan(
                     lhs_plan,
@@ -338,9 +350,10 @@ impl<'a> Compiler<'a> {
         Ok(None)
     }
 
-    /// posture patch: binds a function parameter that is a plain variable to its argument
-    /// register itself, without a copy or a check (see the function head in `rules.rs`).
-    pub(super) fn bind_parameter_register(
+    /// posture patch: binds a variable to a register that already holds its value, without
+    /// a copy or a check: a function parameter to its argument register (see the function
+    /// head in `rules.rs`), an assignment's variable to its expression's fresh register.
+    pub(super) fn bind_variable_to_register(
         &mut self,
         name_span: &Span,
         register: Register,

@@ -149,6 +149,8 @@ impl<'a> Compiler<'a> {
         if let Some(context) = self.context_stack.last().cloned() {
             let dest_register = context.dest_register;
             let span = &context.span;
+            let fresh_from = self.register_counter;
+            let value_start = self.program.instructions.len();
             let value_register = match context.value_expr {
                 Some(expr) => self.compile_rego_expr(&expr)?,
                 None => {
@@ -217,13 +219,36 @@ impl<'a> Compiler<'a> {
                     );
                 }
                 ContextType::Rule(RuleType::Complete) => {
-                    self.emit_instruction(
-                        Instruction::Move {
-                            dest: dest_register,
-                            src: value_register,
-                        },
-                        span,
-                    );
+                    // posture patch: a constant value (`:= true`, the implicit `true` of
+                    // `f(x) if ...`, a literal) is loaded straight into the result register
+                    // instead of into a fresh register and then moved: one VM instruction
+                    // less on every body that succeeds. Only a fresh register written by
+                    // the one instruction just emitted for the value is retargeted, so no
+                    // other instruction reads it.
+                    let retargeted = value_register >= fresh_from
+                        && self.program.instructions.len() == value_start + 1
+                        && match self.program.instructions.last_mut() {
+                            Some(
+                                Instruction::Load { dest, .. }
+                                | Instruction::LoadBool { dest, .. }
+                                | Instruction::LoadTrue { dest }
+                                | Instruction::LoadFalse { dest }
+                                | Instruction::LoadNull { dest },
+                            ) if *dest == value_register => {
+                                *dest = dest_register;
+                                true
+                            }
+                            _ => false,
+                        };
+                    if !retargeted {
+                        self.emit_instruction(
+                            Instruction::Move {
+                                dest: dest_register,
+                                src: value_register,
+                            },
+                            span,
+                        );
+                    }
                 }
                 ContextType::Every => {}
             }

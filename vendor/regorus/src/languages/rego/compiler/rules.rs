@@ -548,7 +548,7 @@ impl<'a> Compiler<'a> {
                                 } = binding_plan
                                 {
                                     if direct_params {
-                                        self.bind_parameter_register(name_span, param_reg)
+                                        self.bind_variable_to_register(name_span, param_reg)
                                             .map_err(|e| CompilerError::from(e).at(arg.span()))?;
                                         last_param_span = Some(arg.span().clone());
                                         continue;
