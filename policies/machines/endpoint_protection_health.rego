@@ -110,47 +110,54 @@ else := "unnamed product"
 
 _windows(r) if agent.family(r) == "windows"
 
-# _issues(r, p) is the set of problems of one product.
-_issues(r, p) := {i | some c in ["rtp", "updated", "av", "as", "flags"]; some i in _issue(r, p, c)}
+# _issues(r, p) is the set of problems of one product. The signature age (a regex and a
+# time parse) is computed once per product here, and each kind of problem is its own
+# function rather than a definition chosen by a constant argument: every definition of a
+# multi-definition function runs on every call.
+_issues(r, p) := ((_rtp_issue(p) | _age_issues(p, _age(p))) | _flag_issues(r, p))
 
-_issue(_, p, "rtp") := {"real-time protection off"} if util.is_false(p.realTimeProtection)
+_rtp_issue(p) := {"real-time protection off"} if util.is_false(p.realTimeProtection)
 
-_issue(_, p, "updated") := {sprintf("signatures last updated %s, %s ago (limit %v days)", [p.signatureUpdatedAt, agent.days(age), _max_days])} if {
+else := set()
+
+# _age(p) is the age of a product's signatures in nanoseconds, null when the product does
+# not report a readable update time (or the assessment time is missing).
+_age(p) := age if {
 	age := _updated_age(p)
+} else := null
+
+# With an update time, its age decides; without one, the reported day counts do.
+_age_issues(p, age) := {sprintf("signatures last updated %s, %s ago (limit %v days)", [p.signatureUpdatedAt, agent.days(age), _max_days]) |
 	age >= _max_days * agent.day_ns
-}
+} if age != null
 
-_issue(_, p, "av") := {sprintf("antivirus signatures %v days old (limit %v days)", [p.antivirusSignatureAgeDays, _max_days])} if {
-	not _updated_age(p)
+else := {sprintf("antivirus signatures %v days old (limit %v days)", [p.antivirusSignatureAgeDays, _max_days]) |
 	agent.num(p.antivirusSignatureAgeDays) >= _max_days
-}
-
-_issue(_, p, "as") := {sprintf("antispyware signatures %v days old (limit %v days)", [p.antispywareSignatureAgeDays, _max_days])} if {
-	not _updated_age(p)
+} | {sprintf("antispyware signatures %v days old (limit %v days)", [p.antispywareSignatureAgeDays, _max_days]) |
 	agent.num(p.antispywareSignatureAgeDays) >= _max_days
 }
 
-_issue(r, p, "flags") := {sprintf("%s false", [f]) | some f in _defender_flags; util.is_false(p[f])} if _windows(r)
+_flag_issues(r, p) := {sprintf("%s false", [f]) | some f in _defender_flags; util.is_false(p[f])} if _windows(r)
+
+else := set()
 
 _updated_age(p) := agent.now_ns - agent.time_ns(p.signatureUpdatedAt)
 
 # _gaps(r, p) is the set of values one product needs but does not report.
-_gaps(r, p) := {g | some c in ["rtp", "signatures", "flags"]; some g in _gap(r, p, c)}
-
-_gap(_, p, "rtp") := {"real-time protection not reported"} if {
+_gaps(r, p) := (({"real-time protection not reported" |
 	not util.is_true(p.realTimeProtection)
 	not util.is_false(p.realTimeProtection)
-}
-
-_gap(_, p, "signatures") := {"signature age not reported"} if {
+} | {"signature age not reported" |
 	not _updated_age(p)
 	not agent.num(p.antivirusSignatureAgeDays)
 	not agent.num(p.antispywareSignatureAgeDays)
-}
+}) | _flag_gaps(r, p))
 
-_gap(r, p, "flags") := {sprintf("%s not reported", [f]) |
+_flag_gaps(r, p) := {sprintf("%s not reported", [f]) |
 	some f in _defender_flags
 	f in object.keys(p)
 	not util.is_true(p[f])
 	not util.is_false(p[f])
 } if _windows(r)
+
+else := set()
