@@ -38,8 +38,8 @@ _minimum := version.normalize(input.parameters.minimum_version)
 deny contains {"resource": r.id, "message": msg} if {
 	some r in input.resources
 	_minimum
-	[field, v] := _version(r)
-	version.below(v, _minimum)
+	[field, v, n] := _version(r)
+	semver.compare(n, _minimum) < 0
 	msg := sprintf("%s %v is below the minimum supported version %s: the cluster no longer gets security patches", [field, v, _minimum])
 }
 
@@ -57,11 +57,13 @@ deny contains {"resource": r.id, "message": msg} if {
 	msg := sprintf("cannot assess: parameter minimum_version %v is not a version", [object.get(input.parameters, "minimum_version", null)])
 }
 
-# [field, value] of the version to judge: the running patch version when known.
-_version(r) := ["currentKubernetesVersion", v] if {
+# [field, value, normalised value] of the version to judge: the running patch version when
+# known. Normalised once here (a regex and three digit strings each time), and compared
+# with the normalised minimum as it is: normalising is idempotent.
+_version(r) := ["currentKubernetesVersion", v, n] if {
 	v := object.get(r, ["properties", "currentKubernetesVersion"], null)
-	version.is_version(v)
-} else := ["kubernetesVersion", v] if {
+	n := version.normalize(v)
+} else := ["kubernetesVersion", v, n] if {
 	v := object.get(r, ["properties", "kubernetesVersion"], null)
-	version.is_version(v)
+	n := version.normalize(v)
 }

@@ -48,6 +48,12 @@ test_case_and_prefix_variants if {
 	count(deny) == 0 with input as {"resources": [cluster({"kubernetesVersion": "1.31.1-hotfix.20240801"})], "parameters": {"minimum_version": "v1.31"}}
 }
 
+test_leading_zeros_and_suffixes_compare_as_numbers if {
+	count(deny) == 1 with input as {"resources": [cluster({"kubernetesVersion": "1.9.10"})], "parameters": {"minimum_version": "v1.010"}}
+	count(deny) == 1 with input as {"resources": [cluster({"currentKubernetesVersion": "1.30.09-hotfix.1"})], "parameters": {"minimum_version": "1.30.010"}}
+	count(deny) == 0 with input as {"resources": [cluster({"currentKubernetesVersion": "1.30.010"})], "parameters": {"minimum_version": "01.30.10+build.7"}}
+}
+
 test_bad_parameter_is_reported if {
 	findings := deny with input as {"resources": [cluster({"kubernetesVersion": "1.31.1"})], "parameters": {"minimum_version": "newest"}}
 	count(findings) == 1

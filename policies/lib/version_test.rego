@@ -9,6 +9,13 @@ test_normalize if {
 	normalize("1.31.1+build.5") == "1.31.1"
 }
 
+# Policies compare a normalised version with a normalised minimum directly.
+test_normalize_is_idempotent if {
+	every v in ["1.29", " 1.029.07 ", "v1.30.0", "1.28.3-hotfix.20240102", "0.0", "v00.010.0200"] {
+		normalize(normalize(v)) == normalize(v)
+	}
+}
+
 test_normalize_rejects_other_values if {
 	not normalize("1")
 	not normalize("latest")
