@@ -22,6 +22,12 @@ fn report(inputs: &[&str], out: &Path, engine: &str, jobs: &str) -> Vec<u8> {
     std::fs::read(out).unwrap()
 }
 
+/// The report's recommendation with this id.
+fn recommendation<'a>(report: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    let recs = report["recommendations"].as_array().unwrap();
+    recs.iter().find(|x| x["id"] == id).unwrap()
+}
+
 /// Asserts both reports are equal and judge something: every policy evaluated, findings
 /// in both states.
 fn assert_same(fast: &[u8], plain: &[u8], resources: u64) {
@@ -175,13 +181,7 @@ fn rvm_and_interpreter_agree_on_the_agent_fixtures() {
     let plain = run("interpreter", "1");
     let fast = run("rvm", "2");
     let r: serde_json::Value = serde_json::from_slice(&plain).unwrap();
-    let baseline = r["recommendations"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|x| x["id"] == "machine-os-baseline")
-        .unwrap()
-        .to_string();
+    let baseline = recommendation(&r, "machine-os-baseline").to_string();
     for finding in ["[linux-etc-shadow-perms]", "[windows-", "unknown:"] {
         assert!(baseline.contains(finding), "{finding} missing: {baseline}");
     }
@@ -239,6 +239,62 @@ fn a_user_extension_of_the_network_library_turns_the_native_tables_off() {
     };
     assert_eq!(state(&[]), "healthy");
     assert_eq!(state(&["--policies", pol.as_str()]), "unhealthy");
+}
+
+/// A user policy whose function has a default (`default f(_) := ...`) is judged with the
+/// default applied, on the default engine as on the interpreter: regorus's VM never
+/// applied a function's default (its calls came out undefined), so its compiler refuses
+/// such a function (POSTURE-PATCH.md item 28) and posture runs the policy on the
+/// interpreter.
+#[test]
+fn a_function_default_is_applied_on_every_engine() {
+    let widgets = r#"[
+      {"id": "/subscriptions/s/resourceGroups/rg/providers/Contoso.Test/widgets/a", "type": "Contoso.Test/widgets", "name": "a", "properties": {"level": 3}},
+      {"id": "/subscriptions/s/resourceGroups/rg/providers/Contoso.Test/widgets/b", "type": "Contoso.Test/widgets", "name": "b", "properties": {"level": 0}}
+    ]"#;
+    let policy = "# METADATA\n# title: Widgets should have a level\n# description: d\n\
+        # scope: package\n# custom:\n#   id: widget-level\n#   severity: Low\n\
+        #   control: encrypt-data-in-transit\n#   resource_types: [Contoso.Test/widgets]\n\
+        #   remediation: r\npackage fixture.widget_level\n\n\
+        default grade(_) := \"none\"\n\ngrade(n) := \"some\" if n > 0\n\n\
+        deny contains {\"resource\": r.id, \"message\": sprintf(\"grade %s\", [grade(r.properties.level)])} if {\n\
+        \tsome r in input.resources\n\tgrade(r.properties.level) == \"none\"\n}\n";
+    let dir = crate::support::temp_with(&[("inv/w.json", widgets), ("pol/level.rego", policy)]);
+    let inv = dir.path().join("inv").display().to_string();
+    let pol = dir.path().join("pol").display().to_string();
+    let findings = |engine: &str| {
+        let run = posture(&[
+            "assess",
+            inv.as_str(),
+            "--no-default-policies",
+            "--policies",
+            pol.as_str(),
+            "-f",
+            "json",
+            "--now",
+            NOW,
+            "--engine",
+            engine,
+        ]);
+        let r = crate::support::json(&run);
+        assert!(
+            r["errors"].as_array().is_some_and(Vec::is_empty),
+            "{}",
+            run.transcript()
+        );
+        recommendation(&r, "widget-level")["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| format!("{} {} {}", f["name"], f["state"], f["message"]))
+            .collect::<Vec<_>>()
+    };
+    let want = vec![
+        "\"b\" \"unhealthy\" \"grade none\"".to_string(),
+        "\"a\" \"healthy\" null".to_string(),
+    ];
+    assert_eq!(findings("interpreter"), want);
+    assert_eq!(findings("rvm"), want);
 }
 
 /// The same generated estate as JSON Lines and as `{"value": [...]}` documents (read with

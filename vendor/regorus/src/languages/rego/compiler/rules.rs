@@ -489,6 +489,18 @@ impl<'a> Compiler<'a> {
                             (None, key.clone())
                         }
                         RuleHead::Func { assign, args, .. } => {
+                            // posture patch: the VM never applies a function's default
+                            // (`default f(_) := 0`): such calls came out undefined where the
+                            // interpreter and OPA give the default. Refuse the function so
+                            // that callers evaluate the policy with the interpreter instead.
+                            if self.policy.inner.default_rules.contains_key(rule_path) {
+                                return Err(CompilerError::General {
+                                    message: format!(
+                                        "function '{rule_path}' has a default value, which the RVM does not apply"
+                                    ),
+                                }
+                                .at(span));
+                            }
                             let mut param_names = Vec::new();
                             let mut last_param_span: Option<Span> = None;
 
