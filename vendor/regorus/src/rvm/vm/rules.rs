@@ -413,9 +413,10 @@ impl RegoVM {
         Ok(())
     }
     /// posture patch: whether a function call has an undefined argument. Such a call is
-    /// undefined (or its default), as if no definition applied: the compiler no longer
-    /// emits a destructuring block for parameters that are plain variables (see the
-    /// function head in the compiler's `rules.rs`), and that block was what checked them.
+    /// undefined, as if no definition applied (a function with a default value is refused
+    /// by the compiler, POSTURE-PATCH.md item 28): the compiler no longer emits a
+    /// destructuring block for parameters that are plain variables (see the function head
+    /// in the compiler's `rules.rs`), and that block was what checked them.
     /// It also makes `f(_)` undefined for an undefined argument, as in the interpreter and
     /// OPA (the block of `_` checked nothing).
     fn has_undefined_argument(
