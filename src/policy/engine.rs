@@ -2036,6 +2036,15 @@ results := [table, via_function, via_input_function, direct, indirect, dynamic]
         (engine, program)
     }
 
+    /// Asserts that `data.t.results` of the module is `want` (JSON) on the interpreter and
+    /// on the RVM.
+    fn assert_both_engines_give(module: &str, want: &str) {
+        let (rvm, interpreter) = both_engines(module);
+        let want = regorus::Value::from_json_str(want).unwrap();
+        assert_eq!(interpreter, want);
+        assert_eq!(rvm, want);
+    }
+
     /// A rule's value on the RVM and on the interpreter.
     fn on_both_engines(
         mut engine: regorus::Engine,
@@ -2086,10 +2095,7 @@ complete := "first" if {
 
 results := [first([1, 2]), middle([1, 2]), found([1, 2]), complete]
 "#;
-        let (rvm, interpreter) = both_engines(module);
-        let want = regorus::Value::from_json_str(r#"["second", "c", "first", "second"]"#).unwrap();
-        assert_eq!(interpreter, want);
-        assert_eq!(rvm, want);
+        assert_both_engines_give(module, r#"["second", "c", "first", "second"]"#);
     }
 
     /// A function body that holds but whose value is undefined has not succeeded: the `else`
@@ -2116,13 +2122,10 @@ complete := input.missing if {
 
 results := [lookup("a"), lookup("zz"), lookup(1), nested("zz"), complete]
 "#;
-        let (rvm, interpreter) = both_engines(module);
-        let want = regorus::Value::from_json_str(
+        assert_both_engines_give(
+            module,
             r#"["from the table", "from else", "from else", "from else", "from else"]"#,
-        )
-        .unwrap();
-        assert_eq!(interpreter, want);
-        assert_eq!(rvm, want);
+        );
     }
 
     /// The variables of `every` are bound in its body on the RVM as in the interpreter (a
@@ -2159,15 +2162,12 @@ results := {
 	"position": [at_position(["a", "b"]), at_position(["b", "a"])],
 }
 "#;
-        let (rvm, interpreter) = both_engines(module);
-        let want = regorus::Value::from_json_str(
+        assert_both_engines_give(
+            module,
             r#"{"one": [true, true, false, false, true],
                 "in": [true, false, true, false],
                 "position": [true, false]}"#,
-        )
-        .unwrap();
-        assert_eq!(interpreter, want);
-        assert_eq!(rvm, want);
+        );
     }
 
     /// Function parameters that are plain variables name their argument registers on the RVM
@@ -2215,16 +2215,13 @@ results := {
 	"nested": nested(2),
 }
 "#;
-        let (rvm, interpreter) = both_engines(module);
-        let want = regorus::Value::from_json_str(
+        assert_both_engines_give(
+            module,
             r#"{"plain": [3, [], []], "ignored": [1, []], "unused": [1, []],
                 "negated": [true, [], []], "pattern": [3, [], []], "mixed": [1, "j"],
                 "chain": ["big", "small", -3, []], "guard": [true, [], []], "not": [1],
                 "nested": 4}"#,
-        )
-        .unwrap();
-        assert_eq!(interpreter, want);
-        assert_eq!(rvm, want);
+        );
 
         // Only the definitions with a pattern among their parameters keep a block.
         use regorus::rvm::program::{generate_assembly_listing, AssemblyListingConfig};
@@ -2282,16 +2279,13 @@ results := {
 	"fallback": fallback, "obj": obj,
 }
 "#;
-        let (rvm, interpreter) = both_engines(module);
-        let want = regorus::Value::from_json_str(
+        assert_both_engines_give(
+            module,
             r#"{"doubled": [2, 4], "pairs": [[1, 11], [2, 12]], "nested": [[2, 3], [3, 4]],
                 "copied": [[1, 1], [2, 2]], "after_loop": 3,
                 "kind": ["one", false, null, 4], "flag": [[1], []], "fallback": 7,
                 "obj": {"a": "A", "b": "B"}}"#,
-        )
-        .unwrap();
-        assert_eq!(interpreter, want);
-        assert_eq!(rvm, want);
+        );
 
         // Neither `total := sum(...)` nor the `true` of `flag` is copied.
         use regorus::rvm::program::{generate_assembly_listing, AssemblyListingConfig};
