@@ -2234,6 +2234,92 @@ results := {
         );
     }
 
+    /// A function of one definition runs its bodies straight from the call on the RVM
+    /// (POSTURE-PATCH.md item 29), with the interpreter's values: the first body that gives
+    /// a value wins (`false` and `null` too), a body that fails or ends without a value
+    /// (an iteration that finds nothing, an undefined value) goes on to its `else`, the
+    /// arguments stay bound through the chain while the body's own variables do not, loops
+    /// and comprehensions inside the function leave the caller's loop going, a function
+    /// may return its argument, call another or fail as a whole, and a builtin's error in a
+    /// body stops the evaluation as before.
+    #[test]
+    fn single_definition_functions_run_as_in_the_interpreter() {
+        let module = r#"package t
+
+one(x) := x * 10 if x > 1
+
+same(x) := x
+
+falsy(x) := false if x == 0
+else := null if x == 1
+else := x
+
+table := {"a": "A"}
+
+looked(k) := table[k] if is_string(k)
+else := "other"
+
+found(xs) := "nine" if {
+	some x in xs
+	x == 9
+} else := "none"
+
+scoped(x) := y if {
+	y := x + 1
+	y > 5
+} else := y if {
+	y := x - 1
+} else := "unbound"
+
+counted(xs) := count([x | some x in xs; x > 1])
+
+any_big(xs) if {
+	some x in xs
+	x > 1
+}
+
+calls(x) := one(x) + same(x)
+
+results := {
+	"one": [one(2), [v | v := one(1)], [v | some x in input.xs; v := one(x)]],
+	"same": [same("s"), [v | v := same(input.nope)]],
+	"falsy": [falsy(0), falsy(1), falsy(2)],
+	"looked": [looked("a"), looked("b"), looked(1)],
+	"found": [found([1, 9]), found([1, 2]), found([])],
+	"scoped": [scoped(10), scoped(1)],
+	"counted": [c | some x in input.xs; c := counted([x, x + 1, x + 2])],
+	"any_big": [[x, v] | some x in input.xs; v := any_big([x, 0])],
+	"not": [x | some x in input.xs; not any_big([x])],
+	"calls": [calls(2), [v | v := calls(1)]],
+}
+"#;
+        assert_both_engines_give(
+            module,
+            r#"{"one": [20, [], [20]], "same": ["s", []], "falsy": [false, null, 2],
+                "looked": ["A", "other", "other"], "found": ["nine", "none", "none"],
+                "scoped": [11, 0], "counted": [2, 3], "any_big": [[2, true]], "not": [1],
+                "calls": [22, []]}"#,
+        );
+
+        // A builtin's error in a body is the evaluation's error on both engines.
+        let failing =
+            "package t\n\nbad(x) := to_number(x)\n\nresults := [bad(\"1\"), bad(\"x\")]\n";
+        let mut engine = regorus::Engine::new();
+        engine.add_policy("t.rego".into(), failing.into()).unwrap();
+        let rvm = super::rvm_eval(
+            &mut engine.clone(),
+            "data.t.results",
+            regorus::Value::new_object(),
+            std::time::Duration::from_secs(10),
+        );
+        assert!(
+            matches!(rvm, Err(super::RvmError::Fallback)),
+            "the RVM gave {:?}",
+            rvm.ok()
+        );
+        assert!(engine.eval_rule("data.t.results".into()).is_err());
+    }
+
     /// An assignment names the register its expression was computed into and a constant
     /// value is loaded straight into the result register on the RVM (POSTURE-PATCH.md item
     /// 27), and values stay as in the interpreter: assignments in loops take each

@@ -152,6 +152,19 @@ impl RegoVM {
     // calls pass the program they already hold down the dispatch chain instead of cloning
     // the `Arc` (an atomic increment and decrement) on every call, body and builtin.
     pub(super) fn jump_to_in(&mut self, program: &Program, target: u32) -> Result<Value> {
+        self.run_from::<true>(program, target)
+    }
+
+    /// posture patch: `jump_to_in` for a caller that reads its results from the registers
+    /// (a rule or function body): register 0 is not copied out when the body returns.
+    pub(super) fn run_body_in(&mut self, program: &Program, target: u32) -> Result<()> {
+        self.run_from::<false>(program, target).map(|_| ())
+    }
+
+    // posture patch: the dispatch loop of `jump_to_in`; `VALUE` says whether the caller
+    // wants the value the code returns (a copy of register 0 when it breaks or ends).
+    #[inline(always)]
+    fn run_from<const VALUE: bool>(&mut self, program: &Program, target: u32) -> Result<Value> {
         let target = self.convert_pc(target, "jump target")?;
         self.pc = target;
         while self.pc < program.instructions.len() {
@@ -188,6 +201,9 @@ impl RegoVM {
                     return Ok(value);
                 }
                 Ok(InstructionOutcome::Break) => {
+                    if !VALUE {
+                        return Ok(Value::Undefined);
+                    }
                     return Ok(self.registers.first().cloned().unwrap_or(Value::Undefined));
                 }
                 Ok(InstructionOutcome::Suspend { reason }) => {
@@ -200,6 +216,9 @@ impl RegoVM {
             }
         }
 
+        if !VALUE {
+            return Ok(Value::Undefined);
+        }
         Ok(self.registers.first().cloned().unwrap_or(Value::Undefined))
     }
 
