@@ -2234,6 +2234,84 @@ results := {
         );
     }
 
+    /// Values keep regorus's order (POSTURE-PATCH.md item 30 writes it out with a shortcut
+    /// for two references to one value): kinds in declaration order, then contents, strings
+    /// by bytes, arrays and objects entry by entry, and a value equal to itself whether it
+    /// is the same reference or a copy built apart.
+    #[test]
+    fn values_keep_their_order() {
+        use std::cmp::Ordering;
+        let v = |json: &str| regorus::Value::from_json_str(json).unwrap();
+        let set = |items: &[&str]| {
+            regorus::Value::from(
+                items
+                    .iter()
+                    .map(|j| v(j))
+                    .collect::<std::collections::BTreeSet<_>>(),
+            )
+        };
+        let ascending = [
+            v("null"),
+            v("false"),
+            v("true"),
+            v("-1"),
+            v("2.5"),
+            v("10"),
+            v(r#""""#),
+            v(r#""a""#),
+            v(r#""ab""#),
+            v(r#""b""#),
+            v("[]"),
+            v("[1]"),
+            v("[1, 2]"),
+            v(r#"[1, "a"]"#),
+            v("[2]"),
+            set(&[]),
+            set(&["1"]),
+            set(&["1", "2"]),
+            set(&["2"]),
+            v("{}"),
+            v(r#"{"a": 1}"#),
+            v(r#"{"a": 1, "b": 1}"#),
+            v(r#"{"a": 2}"#),
+            v(r#"{"b": 0}"#),
+            regorus::Value::Undefined,
+        ];
+        // Each built twice: the copies are equal without being the same reference.
+        let again: Vec<regorus::Value> = ascending
+            .iter()
+            .map(|x| match x {
+                regorus::Value::Set(s) => regorus::Value::from(
+                    s.iter().cloned().collect::<std::collections::BTreeSet<_>>(),
+                ),
+                regorus::Value::Undefined => regorus::Value::Undefined,
+                other => v(&other.to_json_str().unwrap()),
+            })
+            .collect();
+        for (i, a) in ascending.iter().enumerate() {
+            for (j, b) in ascending.iter().enumerate() {
+                let want = i.cmp(&j);
+                assert_eq!(a.cmp(b), want, "{a} against {b}");
+                assert_eq!(a.partial_cmp(b), Some(want), "{a} against {b}");
+                assert_eq!(again[i].cmp(b), want, "a copy of {a} against {b}");
+                assert_eq!(a.cmp(&again[j]), want, "{a} against a copy of {b}");
+            }
+            assert_eq!(a.cmp(&a.clone()), Ordering::Equal);
+        }
+        // Objects inside objects, by reference and by copy.
+        let inner = v(r#"{"k": [1, {"x": "y"}]}"#);
+        let outer = |x: &regorus::Value| {
+            let mut m = std::collections::BTreeMap::new();
+            m.insert(regorus::Value::from("v"), x.clone());
+            regorus::Value::from(m)
+        };
+        assert_eq!(outer(&inner).cmp(&outer(&inner)), Ordering::Equal);
+        assert_eq!(
+            outer(&inner).cmp(&outer(&v(r#"{"k": [1, {"x": "z"}]}"#))),
+            Ordering::Less
+        );
+    }
+
     /// A function of one definition runs its bodies straight from the call on the RVM
     /// (POSTURE-PATCH.md item 29), with the interpreter's values: the first body that gives
     /// a value wins (`false` and `null` too), a body that fails or ends without a value

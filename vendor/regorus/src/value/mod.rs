@@ -39,6 +39,7 @@ use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::vec::Vec;
 #[cfg(all(feature = "allocator-memory-limits", not(miri)))]
 use core::cell::Cell;
+use core::cmp::Ordering;
 use core::fmt;
 #[cfg(all(feature = "allocator-memory-limits", not(miri)))]
 use core::marker::PhantomData;
@@ -64,7 +65,9 @@ use crate::*;
 ///    - [`Value::Number`] has at least 100 digits of precision for computations.
 ///
 /// Value can be efficiently cloned due to the use of reference counting.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+// posture patch: `PartialOrd` and `Ord` are written out below (the derived order, with a
+// shortcut for two references to the same value).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Value {
     /// JSON null.
     Null,
@@ -94,6 +97,72 @@ pub enum Value {
     /// Undefined value.
     /// Used to indicate the absence of a value.
     Undefined,
+}
+
+/// posture patch: the order `#[derive(PartialOrd, Ord)]` gave (variants in declaration
+/// order, then their contents), except that two references to the same string, array, set
+/// or object compare equal without reading it. Inserting a policy's result into its set
+/// compares it with a dozen others: results built from the same object literal share their
+/// keys, and constant messages and values read from the same resource share their text, so
+/// most of those comparisons no longer walk the strings (`memcmp`) and objects.
+impl Ord for Value {
+    fn cmp(&self, other: &Self) -> Ordering {
+        match (self, other) {
+            (Value::String(a), Value::String(b)) => {
+                if Rc::ptr_eq(a, b) {
+                    Ordering::Equal
+                } else {
+                    a.cmp(b)
+                }
+            }
+            (Value::Object(a), Value::Object(b)) => {
+                if Rc::ptr_eq(a, b) {
+                    Ordering::Equal
+                } else {
+                    a.cmp(b)
+                }
+            }
+            (Value::Array(a), Value::Array(b)) => {
+                if Rc::ptr_eq(a, b) {
+                    Ordering::Equal
+                } else {
+                    a.cmp(b)
+                }
+            }
+            (Value::Set(a), Value::Set(b)) => {
+                if Rc::ptr_eq(a, b) {
+                    Ordering::Equal
+                } else {
+                    a.cmp(b)
+                }
+            }
+            (Value::Number(a), Value::Number(b)) => a.cmp(b),
+            (Value::Bool(a), Value::Bool(b)) => a.cmp(b),
+            _ => variant_rank(self).cmp(&variant_rank(other)),
+        }
+    }
+}
+
+impl PartialOrd for Value {
+    #[inline]
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// posture patch: a variant's place in the declaration order of [`Value`], the first key of
+/// the derived order.
+const fn variant_rank(v: &Value) -> u8 {
+    match v {
+        Value::Null => 0,
+        Value::Bool(_) => 1,
+        Value::Number(_) => 2,
+        Value::String(_) => 3,
+        Value::Array(_) => 4,
+        Value::Set(_) => 5,
+        Value::Object(_) => 6,
+        Value::Undefined => 7,
+    }
 }
 
 #[inline]

@@ -215,7 +215,13 @@ impl Eq for Object {}
 
 impl Ord for Object {
     fn cmp(&self, other: &Self) -> Ordering {
-        self.iter_sorted().cmp(other.iter_sorted())
+        match (&self.repr, &other.repr) {
+            // posture patch: two frozen objects (every object built from a literal or read
+            // from the inventory) compare their sorted entries as slices, without the
+            // iterator adapters; the same order.
+            (Repr::Frozen(a), Repr::Frozen(b)) => a.as_ref().cmp(b.as_ref()),
+            _ => self.iter_sorted().cmp(other.iter_sorted()),
+        }
     }
 }
 
