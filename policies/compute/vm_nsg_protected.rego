@@ -32,9 +32,14 @@ package posture.compute.vm_nsg_protected
 import data.posture.lib.net
 import data.posture.lib.util
 
-# The interfaces of each VM, by lower-cased id: a rule, not a function, so applicable and
-# deny share one join per VM.
-_nics_of[k] := net.nics(vm) if {
+# Each VM's Internet-facing IP configurations, by lower-cased id: [nic, cfg] for every IP
+# configuration with a public IP on one of the VM's interfaces. A rule, not a function, so
+# applicable and deny share one join per VM.
+_public_of[k] := [[nic, cfg] |
+	some nic in net.nics(vm)
+	some cfg in net.ip_configs(nic)
+	net.public_ip(cfg)
+] if {
 	some vm in input.resources
 	is_string(vm.id)
 	k := lower(vm.id)
@@ -42,29 +47,36 @@ _nics_of[k] := net.nics(vm) if {
 
 applicable contains vm.id if {
 	some vm in input.resources
-	some nic in _nics_of[lower(vm.id)]
-	some cfg in net.ip_configs(nic)
-	net.public_ip(cfg)
+	count(_public_of[lower(vm.id)]) > 0
 }
 
 deny contains {"resource": vm.id, "message": msg} if {
 	some vm in input.resources
-	some nic in _nics_of[lower(vm.id)]
+	some [nic, cfg] in _public_of[lower(vm.id)]
 	not util.ref_id(util.props(nic).networkSecurityGroup)
-	some cfg in net.ip_configs(nic)
-	net.public_ip(cfg)
-	not _subnet_protected(cfg)
+	subnet := _subnet(cfg)
+	not _protected(subnet)
 	msg := sprintf("network interface %s has public IP %s and no NSG; %s", [
 		util.name_of(nic),
 		util.last_segment(cfg.publicIPAddress.id),
-		_subnet_text(cfg),
+		_subnet_text(cfg, subnet),
 	])
 }
 
-_subnet_protected(cfg) if count(net.subnet_nsgs(util.ref_id(cfg.subnet))) > 0
+# _subnet(cfg) is {"id", "entries"}: the lower-cased id of the configuration's subnet and
+# its entries in the inventory (net.subnet_entries), found once for the NSG check and the
+# message; {} when the configuration names no subnet.
+_subnet(cfg) := {"id": id, "entries": net.subnet_entries(id)} if {
+	id := util.ref_id(cfg.subnet)
+} else := {}
 
-_subnet_text(cfg) := sprintf("its subnet %s has none either", [util.last_segment(cfg.subnet.id)]) if {
-	count(net.subnet_entries(util.ref_id(cfg.subnet))) > 0
+_protected(subnet) if {
+	some s in subnet.entries
+	util.ref_id(util.props(s).networkSecurityGroup)
+}
+
+_subnet_text(cfg, subnet) := sprintf("its subnet %s has none either", [util.last_segment(cfg.subnet.id)]) if {
+	count(subnet.entries) > 0
 } else := sprintf("its subnet %s is not in the inventory", [util.last_segment(cfg.subnet.id)]) if {
-	util.ref_id(cfg.subnet)
+	subnet.id
 } else := "its IP configuration names no subnet"

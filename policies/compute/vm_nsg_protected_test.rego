@@ -87,3 +87,18 @@ test_ids_in_odd_case if {
 	count(deny) == 0 with input as {"resources": [vm], "parameters": {}} with data.posture.resources as mk_inventory([nic])
 	count(applicable) == 1 with input as {"resources": [vm], "parameters": {}} with data.posture.resources as mk_inventory([nic])
 }
+
+test_each_public_configuration_is_judged_on_its_own_subnet if {
+	two := {
+		"id": concat("", [fx_net, "/networkInterfaces/nic-two"]),
+		"name": "nic-two",
+		"properties": {"ipConfigurations": [
+			{"name": "a", "properties": {"subnet": {"id": concat("", [fx_net, "/virtualNetworks/vnet1/subnets/protected"])}, "publicIPAddress": {"id": "/x/pip-a"}}},
+			{"name": "b", "properties": {"subnet": {"id": concat("", [fx_net, "/virtualNetworks/vnet1/subnets/bare"])}, "publicIPAddress": {"id": "/x/pip-b"}}},
+			{"name": "c", "properties": {"subnet": {"id": concat("", [fx_net, "/virtualNetworks/vnet1/subnets/bare"])}}},
+		]},
+	}
+	r := mk_eval(two)
+	count(r.applicable) == 1
+	[f.message | some f in r.deny] == ["network interface nic-two has public IP pip-b and no NSG; its subnet bare has none either"]
+}
