@@ -102,9 +102,9 @@ pub enum Value {
 /// posture patch: the order `#[derive(PartialOrd, Ord)]` gave (variants in declaration
 /// order, then their contents), except that two references to the same string, array, set
 /// or object compare equal without reading it. Inserting a policy's result into its set
-/// compares it with a dozen others: results built from the same object literal share their
-/// keys, and constant messages and values read from the same resource share their text, so
-/// most of those comparisons no longer walk the strings (`memcmp`) and objects.
+/// compares it with about twenty others: results built from the same object literal share their
+/// keys, and constant messages and values read from the same resource share their text:
+/// such pairs no longer walk the strings (`memcmp`) and objects.
 impl Ord for Value {
     fn cmp(&self, other: &Self) -> Ordering {
         match (self, other) {
