@@ -346,23 +346,7 @@ impl RegoVM {
 
         self.set_register(dest, Value::Undefined)?;
 
-        let call_context = self
-            .call_rule_stack
-            .pop()
-            .ok_or_else(|| VmError::CallRuleStackUnderflow { pc: self.pc })?;
-        // Stack discipline: the context we just popped must belong to the
-        // rule we are finalizing. A mismatch indicates a missing push or an
-        // extra pop somewhere in this rule's execution and would otherwise
-        // silently restore the wrong return_pc / rule_type. Surface as a
-        // typed VmError so the contract holds the same in debug and release
-        // builds (avoiding FFI poisoning via a debug-only panic).
-        if rule_index != call_context.rule_index {
-            return Err(VmError::CallRuleStackMismatch {
-                expected: rule_index,
-                actual: call_context.rule_index,
-                pc: self.pc,
-            });
-        }
+        let call_context = self.pop_call_context(rule_index)?;
         self.pc = call_context.return_pc;
 
         let result_from_rule = if !rule_failed_due_to_inconsistency {
@@ -519,6 +503,19 @@ impl RegoVM {
         // As in the general path, a fatal error leaves the call context for the VM's reset.
         let result = result?;
 
+        let call_context = self.pop_call_context(rule_index)?;
+        self.pc = call_context.return_pc;
+        self.set_register(dest, result)
+    }
+
+    /// posture patch: the call context of the rule being finished, taken off the stack (one
+    /// place for both call paths). Stack discipline: the context popped must belong to the
+    /// rule being finalized. A mismatch indicates a missing push or an extra pop somewhere
+    /// in this rule's execution and would otherwise silently restore the wrong return_pc /
+    /// rule_type. Surface as a typed VmError so the contract holds the same in debug and
+    /// release builds (avoiding FFI poisoning via a debug-only panic).
+    #[inline(always)]
+    fn pop_call_context(&mut self, rule_index: u16) -> Result<CallRuleContext> {
         let call_context = self
             .call_rule_stack
             .pop()
@@ -530,8 +527,7 @@ impl RegoVM {
                 pc: self.pc,
             });
         }
-        self.pc = call_context.return_pc;
-        self.set_register(dest, result)
+        Ok(call_context)
     }
 
     /// posture patch: whether a function call has an undefined argument. Such a call is
