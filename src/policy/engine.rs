@@ -2312,6 +2312,192 @@ results := {
         );
     }
 
+    /// regorus's `Set` is a sorted vector until an insertion into the middle of a large one
+    /// turns it into a tree (POSTURE-PATCH.md item 31). Run against a `BTreeSet` in
+    /// lockstep (the storage it replaced, whose choices the policies' values depend on),
+    /// over 8,000 pseudo-random steps that cross the switch: the same answers, the same
+    /// elements in the same order and, of two equal elements (copies built apart), the same
+    /// one kept by every operation.
+    #[test]
+    fn sets_keep_what_a_tree_keeps() {
+        use regorus::value::Set;
+        use regorus::Value;
+        use std::collections::BTreeSet;
+        // Which copy a value is: strings, arrays and objects by their allocation.
+        fn at(v: &Value) -> usize {
+            match v {
+                Value::String(s) => s.as_ptr() as usize,
+                Value::Array(a) => std::ptr::from_ref(&**a) as usize,
+                Value::Object(o) => std::ptr::from_ref(&**o) as usize,
+                _ => 0,
+            }
+        }
+        fn same(set: &Set, model: &BTreeSet<Value>, what: &str) {
+            assert_eq!(set.len(), model.len(), "{what}: length");
+            assert_eq!(set.is_empty(), model.is_empty(), "{what}");
+            for (i, (a, b)) in set.iter_sorted().zip(model.iter()).enumerate() {
+                assert_eq!(a, b, "{what}: element {i}");
+                assert_eq!(at(a), at(b), "{what}: element {i} is another copy");
+            }
+            assert!(set.iter().eq(model.iter()), "{what}: iter");
+            assert!(
+                set.iter_sorted().rev().eq(model.iter().rev()),
+                "{what}: reversed"
+            );
+            assert_eq!(set.first(), model.first(), "{what}: first");
+            assert_eq!(set.last(), model.last(), "{what}: last");
+            let mut cursor = set.cursor();
+            let mut walked = Vec::new();
+            while let Some(v) = set.next(&mut cursor) {
+                walked.push(v.clone());
+            }
+            assert!(walked.iter().eq(model.iter()), "{what}: cursor");
+            let owned: Vec<Value> = set.clone().into_iter().collect();
+            assert!(owned.iter().eq(model.iter()), "{what}: into_iter");
+        }
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move |n: u64| {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 33) % n
+        };
+        // A fresh copy of value k each time (strings, findings-like objects, arrays).
+        let make = |k: u64| -> Value {
+            match k % 3 {
+                0 => Value::from(format!("/subscriptions/s/resourcegroups/g/{k:05}")),
+                1 => Value::from_json_str(&format!(
+                    r#"{{"message": "m{}", "resource": "/subscriptions/s/{k:05}"}}"#,
+                    k % 7
+                ))
+                .unwrap(),
+                _ => Value::from_json_str(&format!("[{}, \"{k:05}\"]", k % 5)).unwrap(),
+            }
+        };
+        let mut set = Set::new();
+        let mut model = BTreeSet::new();
+        let pool = 3_000;
+        for step in 0..8_000u64 {
+            let what = format!("step {step}");
+            match next(12) {
+                // Mostly insertions, some in ascending order (how results arrive).
+                0..=4 => {
+                    let k = next(pool);
+                    let v = make(k);
+                    assert_eq!(set.insert(v.clone()), model.insert(v), "{what}: insert");
+                }
+                5 => {
+                    let base = next(pool);
+                    for k in base..base + next(40) {
+                        let v = make(k);
+                        assert_eq!(set.insert(v.clone()), model.insert(v), "{what}: run");
+                    }
+                }
+                6 => {
+                    let v = make(next(pool));
+                    assert_eq!(set.remove(&v), model.remove(&v), "{what}: remove");
+                }
+                7 => {
+                    let v = make(next(pool));
+                    assert_eq!(set.contains(&v), model.contains(&v), "{what}: contains");
+                    assert_eq!(set.get(&v).map(at), model.get(&v).map(at), "{what}: get");
+                }
+                8 => {
+                    // Another set, built from a vector with duplicates and by `extend`.
+                    let items: Vec<Value> = (0..next(300)).map(|_| make(next(pool))).collect();
+                    let other = items.iter().cloned().collect::<Set>();
+                    let other_model = items.iter().cloned().collect::<BTreeSet<_>>();
+                    same(&other, &other_model, &format!("{what}: from_iter"));
+                    let mut grown = set.clone();
+                    let mut grown_model = model.clone();
+                    grown.extend(items.iter().cloned());
+                    grown_model.extend(items.iter().cloned());
+                    same(&grown, &grown_model, &format!("{what}: extend"));
+                    for (a, b, name) in [
+                        (&set, &other, "set with other"),
+                        (&other, &set, "other with set"),
+                    ] {
+                        let (ma, mb) = if name == "set with other" {
+                            (&model, &other_model)
+                        } else {
+                            (&other_model, &model)
+                        };
+                        let w = format!("{what}: {name}");
+                        let union: BTreeSet<Value> = ma.union(mb).cloned().collect();
+                        let inter: BTreeSet<Value> = ma.intersection(mb).cloned().collect();
+                        let diff: BTreeSet<Value> = ma.difference(mb).cloned().collect();
+                        same(&a.union(b), &union, &format!("{w} union"));
+                        same(&a.intersection(b), &inter, &format!("{w} intersection"));
+                        same(&a.difference(b), &diff, &format!("{w} difference"));
+                        assert_eq!(a.is_subset(b), ma.is_subset(mb), "{w} subset");
+                        assert_eq!(a == b, ma == mb, "{w} ==");
+                        assert_eq!(a.cmp(b), ma.iter().cmp(mb.iter()), "{w} order");
+                    }
+                    if next(4) == 0 {
+                        let mut moved = other.clone();
+                        let mut moved_model = other_model.clone();
+                        set.append(&mut moved);
+                        model.append(&mut moved_model);
+                        same(&moved, &moved_model, &format!("{what}: appended from"));
+                    }
+                }
+                9 => {
+                    let m = usize::try_from(next(5) + 2).unwrap();
+                    let keep = |v: &Value| v.to_json_str().unwrap().len() % m != 0;
+                    set.retain(keep);
+                    model.retain(keep);
+                }
+                10 => {
+                    // The same elements stored the other way are the same set.
+                    let rebuilt: Set = set.iter_sorted().cloned().collect();
+                    assert!(rebuilt == set, "{what}: rebuilt ==");
+                    assert_eq!(rebuilt.cmp(&set), std::cmp::Ordering::Equal, "{what}");
+                    let mut grown = Set::new();
+                    for v in set.iter_sorted().rev() {
+                        grown.insert(v.clone());
+                    }
+                    assert!(grown == set, "{what}: grown backwards ==");
+                }
+                _ => {
+                    if next(50) == 0 {
+                        set.clear();
+                        model.clear();
+                    }
+                }
+            }
+            // A difference stays, so a full comparison every few steps finds it.
+            assert_eq!(set.len(), model.len(), "{what}: length");
+            if step % 32 == 0 {
+                same(&set, &model, &what);
+            }
+        }
+        same(&set, &model, "the end");
+        // Sets that meet only at one end, one of them much smaller: `BTreeSet` answers with
+        // the receiver's copy of the element they share, where it otherwise keeps the smaller
+        // set's.
+        let big: Vec<Value> = (0..40).map(make).collect();
+        let big_set: Set = big.iter().cloned().collect();
+        let big_model: BTreeSet<Value> = big.iter().cloned().collect();
+        let ends = [
+            big_model.first(),
+            big_model.last(),
+            big_model.iter().nth(20),
+        ];
+        for (k, end) in ends.into_iter().flatten().enumerate() {
+            // A copy built apart.
+            let copy = Value::from_json_str(&end.to_json_str().unwrap()).unwrap();
+            let one: Set = [copy].into_iter().collect();
+            let one_model: BTreeSet<Value> = one.iter_sorted().cloned().collect();
+            for (a, b, ma, mb) in [
+                (&big_set, &one, &big_model, &one_model),
+                (&one, &big_set, &one_model, &big_model),
+            ] {
+                let inter: BTreeSet<Value> = ma.intersection(mb).cloned().collect();
+                same(&a.intersection(b), &inter, &format!("meeting at {k}"));
+            }
+        }
+    }
+
     /// A function of one definition runs its bodies straight from the call on the RVM
     /// (POSTURE-PATCH.md item 29), with the interpreter's values: the first body that gives
     /// a value wins (`false` and `null` too), a body that fails or ends without a value

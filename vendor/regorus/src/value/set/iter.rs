@@ -7,7 +7,9 @@
 //! swapped without changing any iterator type signatures observed by callers.
 
 use alloc::collections::btree_set;
+use alloc::vec;
 use core::iter::FusedIterator;
+use core::slice;
 
 use super::Set;
 use crate::value::Value;
@@ -15,32 +17,65 @@ use crate::value::Value;
 /// Owned iterator over `Value` elements.
 #[derive(Debug)]
 pub struct IntoIter {
-    pub(super) inner: btree_set::IntoIter<Value>,
+    pub(super) inner: IntoIterInner,
+}
+
+/// posture patch: one iterator per storage of the set (POSTURE-PATCH.md item 31).
+#[derive(Debug)]
+pub(super) enum IntoIterInner {
+    Sorted(vec::IntoIter<Value>),
+    Tree(btree_set::IntoIter<Value>),
+}
+
+/// posture patch: one iterator per storage of the set.
+#[derive(Debug, Clone)]
+pub(super) enum IterInner<'a> {
+    Sorted(slice::Iter<'a, Value>),
+    Tree(btree_set::Iter<'a, Value>),
+}
+
+/// Forwards a call to the iterator of either storage.
+macro_rules! either {
+    ($inner:expr, $it:ident => $call:expr) => {
+        match $inner {
+            IntoIterInner::Sorted($it) => $call,
+            IntoIterInner::Tree($it) => $call,
+        }
+    };
+}
+
+macro_rules! either_ref {
+    ($inner:expr, $it:ident => $call:expr) => {
+        match $inner {
+            IterInner::Sorted($it) => $call,
+            IterInner::Tree($it) => $call,
+        }
+    };
 }
 
 impl Iterator for IntoIter {
     type Item = Value;
     #[inline]
     fn next(&mut self) -> Option<Self::Item> {
-        self.inner.next()
+        either!(&mut self.inner, it => it.next())
     }
     #[inline]
     fn size_hint(&self) -> (usize, Option<usize>) {
-        self.inner.size_hint()
+        either!(&self.inner, it => it.size_hint())
     }
 }
 
 impl DoubleEndedIterator for IntoIter {
     #[inline]
     fn next_back(&mut self) -> Option<Self::Item> {
-        self.inner.next_back()
+        either!(&mut self.inner, it => it.next_back())
     }
 }
 
 impl ExactSizeIterator for IntoIter {
     #[inline]
     fn len(&self) -> usize {
-        self.inner.len()
+        either!(&self.inner, it => it.len())
     }
 }
 
@@ -49,32 +84,32 @@ impl FusedIterator for IntoIter {}
 /// Borrowed iterator over `&Value` elements.
 #[derive(Debug, Clone)]
 pub struct Iter<'a> {
-    pub(super) inner: btree_set::Iter<'a, Value>,
+    pub(super) inner: IterInner<'a>,
 }
 
 impl<'a> Iterator for Iter<'a> {
     type Item = &'a Value;
     #[inline]
     fn next(&mut self) -> Option<Self::Item> {
-        self.inner.next()
+        either_ref!(&mut self.inner, it => it.next())
     }
     #[inline]
     fn size_hint(&self) -> (usize, Option<usize>) {
-        self.inner.size_hint()
+        either_ref!(&self.inner, it => it.size_hint())
     }
 }
 
 impl<'a> DoubleEndedIterator for Iter<'a> {
     #[inline]
     fn next_back(&mut self) -> Option<Self::Item> {
-        self.inner.next_back()
+        either_ref!(&mut self.inner, it => it.next_back())
     }
 }
 
 impl<'a> ExactSizeIterator for Iter<'a> {
     #[inline]
     fn len(&self) -> usize {
-        self.inner.len()
+        either_ref!(&self.inner, it => it.len())
     }
 }
 
@@ -86,7 +121,10 @@ impl IntoIterator for Set {
     #[inline]
     fn into_iter(self) -> Self::IntoIter {
         IntoIter {
-            inner: self.inner.into_iter(),
+            inner: match self.inner {
+                super::Repr::Sorted(v) => IntoIterInner::Sorted(v.into_iter()),
+                super::Repr::Tree(t) => IntoIterInner::Tree(t.into_iter()),
+            },
         }
     }
 }
@@ -96,8 +134,6 @@ impl<'a> IntoIterator for &'a Set {
     type IntoIter = Iter<'a>;
     #[inline]
     fn into_iter(self) -> Self::IntoIter {
-        Iter {
-            inner: self.inner.iter(),
-        }
+        self.iter_sorted()
     }
 }
