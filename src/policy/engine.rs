@@ -2584,6 +2584,39 @@ results := {
         assert!(engine.eval_rule("data.t.results".into()).is_err());
     }
 
+    /// An array or object comprehension whose output is undefined for an iteration adds
+    /// nothing for it on the RVM, as in the interpreter and as set comprehensions already
+    /// did (POSTURE-PATCH.md item 32): the RVM kept undefined elements, so
+    /// `count([f(x) | some x in xs])` counted the `x` for which `f(x)` is undefined.
+    #[test]
+    fn comprehensions_leave_out_undefined_outputs_as_in_the_interpreter() {
+        let module = r#"package t
+
+big(x) := x if x > 1
+
+results := {
+	"array": [big(x) | some x in input.xs],
+	"nested": [[big(x)] | some x in input.xs],
+	"object_value": {x: big(x) | some x in input.xs},
+	"object_key": {big(x): x | some x in input.xs},
+	"field": [x.nope | some x in input.xs],
+	"in_object": [{"v": big(x)} | some x in input.xs],
+	"counted": count([big(x) | some x in input.xs]),
+	"set": {big(x) | some x in input.xs},
+	"defined": [y | some x in input.xs; y := big(x)],
+}
+"#;
+        let mut engine = regorus::Engine::new();
+        engine.add_policy("t.rego".into(), module.into()).unwrap();
+        let input = regorus::Value::from_json_str(r#"{"xs": [0, 1, 2, 3]}"#).unwrap();
+        let (rvm, interpreter) = on_both_engines(engine, "data.t.results", input);
+        let want = regorus::Value::from_json_str(r#"{"array": [2, 3], "counted": 2}"#).unwrap();
+        assert_eq!(interpreter["counted"], want["counted"]);
+        assert_eq!(rvm["array"], want["array"]);
+        assert_eq!(rvm["counted"], want["counted"]);
+        assert_eq!(rvm, interpreter);
+    }
+
     /// An assignment names the register its expression was computed into and a constant
     /// value is loaded straight into the result register on the RVM (POSTURE-PATCH.md item
     /// 27), and values stay as in the interpreter: assignments in loops take each

@@ -254,12 +254,21 @@ impl RegoVM {
                     crate::Rc::make_mut(set).insert(value_to_add);
                 }
             }
+            // posture patch (POSTURE-PATCH.md item 32): an undefined output adds nothing, as
+            // for sets above and in the interpreter (`[f(x) | some x in xs]` has no element
+            // for an `x` where `f(x)` is undefined); the array and object comprehensions
+            // kept it as an element.
             (&ComprehensionMode::Array, &mut Value::Array(ref mut arr)) => {
-                crate::Rc::make_mut(arr).push(value_to_add);
+                if !matches!(value_to_add, Value::Undefined) {
+                    crate::Rc::make_mut(arr).push(value_to_add);
+                }
             }
             (&ComprehensionMode::Object, &mut Value::Object(ref mut obj)) => {
                 if let Some(key) = key_value {
-                    crate::Rc::make_mut(obj).insert(key, value_to_add);
+                    if !matches!(key, Value::Undefined) && !matches!(value_to_add, Value::Undefined)
+                    {
+                        crate::Rc::make_mut(obj).insert(key, value_to_add);
+                    }
                 } else {
                     self.set_register(result_reg, current_result)?;
                     self.comprehension_stack.push(comprehension_context);
@@ -368,12 +377,21 @@ impl RegoVM {
                     crate::Rc::make_mut(set).insert(value_to_add);
                 }
             }
+            // posture patch (POSTURE-PATCH.md item 32): an undefined output adds nothing, as
+            // for sets above and in the interpreter (`[f(x) | some x in xs]` has no element
+            // for an `x` where `f(x)` is undefined); the array and object comprehensions
+            // kept it as an element.
             (&ComprehensionMode::Array, &mut Value::Array(ref mut arr)) => {
-                crate::Rc::make_mut(arr).push(value_to_add);
+                if !matches!(value_to_add, Value::Undefined) {
+                    crate::Rc::make_mut(arr).push(value_to_add);
+                }
             }
             (&ComprehensionMode::Object, &mut Value::Object(ref mut obj)) => {
                 if let Some(key) = key_value {
-                    crate::Rc::make_mut(obj).insert(key, value_to_add);
+                    if !matches!(key, Value::Undefined) && !matches!(value_to_add, Value::Undefined)
+                    {
+                        crate::Rc::make_mut(obj).insert(key, value_to_add);
+                    }
                 } else {
                     self.set_register(result_reg_idx, current_result)?;
                     return Err(VmError::InvalidIteration {
