@@ -72,6 +72,8 @@ impl RegoVM {
                         self.check_memory_budget()?;
                         Ok(result)
                     })();
+                    // posture patch: the run's remembered calls are freed with it (`memo.rs`).
+                    self.function_memo.release();
                     match result {
                         Ok(value) => {
                             self.finish_implicit_memory_budget_execution();
@@ -130,6 +132,8 @@ impl RegoVM {
                         self.check_memory_budget()?;
                         Ok(result)
                     })();
+                    // posture patch: the run's remembered calls are freed with it (`memo.rs`).
+                    self.function_memo.release();
                     match result {
                         Ok(value) => {
                             self.finish_implicit_memory_budget_execution();

@@ -209,6 +209,13 @@ pub struct RegoVM {
     /// posture patch: a run starts with the values of the input-free rules
     /// (`Program::input_free_rules`) that the previous successful run computed.
     pub(super) keep_input_free_rules: bool,
+
+    /// posture patch: see `set_memoize_functions` (`memo.rs`).
+    pub(super) memoize_functions: bool,
+    /// posture patch: whether the loaded program may be memoised (`memo::memoisable`).
+    pub(super) memo_allowed: bool,
+    /// posture patch: the current run's remembered function calls.
+    pub(super) function_memo: super::memo::FunctionMemo,
 }
 
 #[cfg(all(feature = "allocator-memory-limits", not(miri)))]
@@ -297,6 +304,9 @@ impl RegoVM {
             virtual_element_on_non_collection: false,
             metadata_value: Value::Undefined,
             keep_input_free_rules: false,
+            memoize_functions: false,
+            memo_allowed: false,
+            function_memo: super::memo::FunctionMemo::default(),
         }
     }
 
@@ -341,6 +351,10 @@ impl RegoVM {
 
         // Cache the metadata as a Value for LoadMetadata instructions
         self.metadata_value = program.metadata.to_value();
+
+        // posture patch: see `memo.rs`.
+        self.memo_allowed = super::memo::memoisable(&program);
+        self.function_memo.clear();
     }
 
     /// Set the compiled policy for default rule evaluation

@@ -11,6 +11,7 @@ mod execution_model;
 mod functions;
 mod loops;
 mod machine;
+mod memo;
 mod rules;
 mod state;
 mod virtual_data;

@@ -255,6 +255,34 @@ impl RegoVM {
         rule_index: u16,
         function_call_params: Option<&FunctionCallParams>,
     ) -> Result<()> {
+        // posture patch: a function call already made in this run with the same arguments
+        // has the same value (`memo.rs`).
+        if let Some(params) = function_call_params {
+            if self.memoize_functions && self.memo_allowed {
+                if let Some(key) = self.memo_key(rule_index, params)? {
+                    if let Some(value) = self.function_memo.calls.get(&key) {
+                        let value = value.clone();
+                        return self.set_register(dest, value);
+                    }
+                    self.memo_keep_arguments(params)?;
+                    self.execute_call_in(program, dest, rule_index, function_call_params)?;
+                    let value = self.get_register(dest)?.clone();
+                    self.function_memo.remember(key, value);
+                    return Ok(());
+                }
+            }
+        }
+        self.execute_call_in(program, dest, rule_index, function_call_params)
+    }
+
+    /// posture patch: the call itself, as `execute_call_rule_common_in` was before the memo.
+    fn execute_call_in(
+        &mut self,
+        program: &Program,
+        dest: u8,
+        rule_index: u16,
+        function_call_params: Option<&FunctionCallParams>,
+    ) -> Result<()> {
         let rule_idx = usize::from(rule_index);
 
         if rule_idx >= self.rule_cache.len() {

@@ -37,6 +37,8 @@ impl RegoVM {
         self.registers.clear();
         self.builtins_cache.clear();
         self.cached_builtin_args.clear();
+        // posture patch: calls are remembered for one run only (`memo.rs`).
+        self.function_memo.clear();
     }
 
     /// Release values retained by a failed run-to-completion execution and record its error.
