@@ -2687,6 +2687,40 @@ results := {
         }
     }
 
+    /// The memo is what a repeated call costs: fifty calls of a function that walks a
+    /// thousand numbers, with the same argument, fit in 20,000 VM instructions when calls
+    /// are remembered and exceed them when they are not (about fifty times as many).
+    #[test]
+    fn a_repeated_call_runs_once() {
+        let module = r#"package t
+
+scan(n) := count([y | some y in numbers.range(1, n); y > 0])
+
+results := [scan(1000) | some _ in numbers.range(1, 50)]
+"#;
+        let (_, program) = program_of(module);
+        let run = |memoize: bool| {
+            let mut vm = regorus::rvm::vm::RegoVM::new();
+            vm.load_program(program.clone());
+            vm.set_max_instructions(20_000);
+            vm.set_memoize_functions(memoize);
+            vm.set_input(regorus::Value::new_object());
+            vm.execute_entry_point_by_name("data.t.results")
+        };
+        let remembered = run(true).expect("fifty remembered calls fit the limit");
+        assert_eq!(remembered.as_array().unwrap().len(), 50);
+        assert!(remembered
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|v| *v == regorus::Value::from(1000u64)));
+        let error = run(false).expect_err("fifty calls run in full exceed the limit");
+        assert!(
+            error.to_string().contains("nstruction"),
+            "another error: {error}"
+        );
+    }
+
     /// An assignment names the register its expression was computed into and a constant
     /// value is loaded straight into the result register on the RVM (POSTURE-PATCH.md item
     /// 27), and values stay as in the interpreter: assignments in loops take each

@@ -239,6 +239,8 @@ impl RegoVM {
                     Ok(value)
                 })
         })();
+        // posture patch: the run's remembered calls are freed with it (`memo.rs`).
+        self.function_memo.release();
         match result {
             Ok(value) => {
                 self.execution_state = ExecutionState::Completed {

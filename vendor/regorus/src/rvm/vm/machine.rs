@@ -352,9 +352,8 @@ impl RegoVM {
         // Cache the metadata as a Value for LoadMetadata instructions
         self.metadata_value = program.metadata.to_value();
 
-        // posture patch: see `memo.rs`.
+        // posture patch: see `memo.rs` (the memo itself is empty between runs).
         self.memo_allowed = super::memo::memoisable(&program);
-        self.function_memo.clear();
     }
 
     /// Set the compiled policy for default rule evaluation
