@@ -535,9 +535,8 @@ _check_packages(r, rule, names) := {"state": "pass"} if {
 	services := _baseline(r, "services")
 	is_array(services.packages)
 	is_array(services.enabled)
-	count([name | some [_, name] in names.installed; name in rule.packages]) == 0
-	wanted := _wanted_units[rule.id]
-	count([unit | some [_, unit] in names.enabled; unit in wanted]) == 0
+	count(names.installed_names & _package_names[rule.id]) == 0
+	count(names.enabled_units & _wanted_units[rule.id]) == 0
 } else := _verdict(problems, gaps) if {
 	services := _baseline(r, "services")
 	problems := sort(array.concat(
@@ -550,8 +549,10 @@ _check_packages(r, rule, names) := {"state": "pass"} if {
 	))
 }
 
-# _service_names(r) is the machine's installed packages as [name, lower-cased name], its
-# enabled services as [name, unit name], its kernel modules (_modules, by field, where
+# _service_names(r) is the machine's installed packages as [name, lower-cased name] and the
+# set of lower-cased names, its enabled services as [name, unit name] and the set of unit
+# names (a rule with none of its names in either set passes with two set intersections), its
+# kernel modules (_modules, by field, where
 # reported), its registry values (agent.registry_index) and why its registry cannot be read
 # (a set of at most one message), computed once per machine rather than once per rule or
 # alternative (_unit is a regex replace, _module two calls per name, a registry path two
@@ -559,13 +560,18 @@ _check_packages(r, rule, names) := {"state": "pass"} if {
 _service_names(r) := {
 	"installed": [[p, util.lc(p)] | ps := _baseline(r, "services").packages; is_array(ps); some p in ps],
 	"enabled": [[s, _unit(s)] | es := _baseline(r, "services").enabled; is_array(es); some s in es],
+	"installed_names": {util.lc(p) | ps := _baseline(r, "services").packages; is_array(ps); some p in ps},
+	"enabled_units": {_unit(s) | es := _baseline(r, "services").enabled; is_array(es); some s in es},
 	"modules": {field: modules | some field in ["loaded", "disabled"]; modules := _modules(r, field)},
 	"registry": agent.registry_index(agent.registry(r)),
 	"registry_gap": {why | why := agent.unavailable(agent.registry(r), "baseline.registry")},
 }
 
-# The unit names of each packages rule's services, once per evaluation.
+# The unit names of each packages rule's services, and its packages as a set, once per
+# evaluation.
 _wanted_units := {rule.id: {_unit(s) | some s in rule.services} | some rule in _rules; rule.kind == "packages"}
+
+_package_names := {rule.id: {p | some p in rule.packages} | some rule in _rules; rule.kind == "packages"}
 
 _problem_packages(services, names, rule) := {sprintf("installed: %s", [concat(", ", found)])} if {
 	is_array(services.packages)
