@@ -2687,6 +2687,63 @@ results := {
         }
     }
 
+    /// `lower`, `upper` and `trim_space` give a string with nothing to change back as it is,
+    /// without a copy (POSTURE-PATCH.md item 34), lower and raise ASCII byte by byte, and
+    /// give every other string what they gave before (Unicode rules: the Kelvin sign lowers
+    /// to `k`, `ß` raises to `SS`, a no-break space is trimmed), on both engines.
+    #[test]
+    fn case_and_space_builtins_share_unchanged_strings() {
+        let module = r#"package t
+
+results := {
+	"lower": [lower(s) | some s in input.strings],
+	"upper": [upper(s) | some s in input.strings],
+	"trimmed": [trim_space(s) | some s in input.strings],
+}
+
+same := [lower(input.lower), upper(input.upper), trim_space(input.lower)]
+"#;
+        let input = regorus::Value::from_json_str(
+            r#"{"strings": ["abc", "ABC", "MiXeD-1.Id", "", "ÀÉ", "stra\u00dfe", "\u212a", " pad\t", "\u00a0nbsp", "a b"],
+                "lower": "microsoft.compute/virtualmachines", "upper": "HKLM\\SOFTWARE"}"#,
+        )
+        .unwrap();
+        let mut engine = regorus::Engine::new();
+        engine.add_policy("t.rego".into(), module.into()).unwrap();
+        let (rvm, interpreter) = on_both_engines(engine.clone(), "data.t.results", input.clone());
+        assert_eq!(rvm, interpreter);
+        let want = regorus::Value::from_json_str(
+            r#"{"lower": ["abc", "abc", "mixed-1.id", "", "àé", "stra\u00dfe", "k", " pad\t", "\u00a0nbsp", "a b"],
+                "upper": ["ABC", "ABC", "MIXED-1.ID", "", "ÀÉ", "STRASSE", "\u212a", " PAD\t", "\u00a0NBSP", "A B"],
+                "trimmed": ["abc", "ABC", "MiXeD-1.Id", "", "ÀÉ", "stra\u00dfe", "\u212a", "pad", "nbsp", "a b"]}"#,
+        )
+        .unwrap();
+        assert_eq!(rvm, want);
+        let text = |v: &regorus::Value| match v {
+            regorus::Value::String(s) => s.as_ptr(),
+            other => panic!("not a string: {other}"),
+        };
+        let (rvm, interpreter) = on_both_engines(engine, "data.t.same", input.clone());
+        for got in [&rvm, &interpreter] {
+            let got = got.as_array().unwrap();
+            assert_eq!(
+                text(&got[0]),
+                text(&input["lower"]),
+                "lower copied its argument"
+            );
+            assert_eq!(
+                text(&got[1]),
+                text(&input["upper"]),
+                "upper copied its argument"
+            );
+            assert_eq!(
+                text(&got[2]),
+                text(&input["lower"]),
+                "trim_space copied its argument"
+            );
+        }
+    }
+
     /// The memo is what a repeated call costs: fifty calls of a function that walks a
     /// thousand numbers, with the same argument, fit in 20,000 VM instructions when calls
     /// are remembered and exceed them when they are not (about fifty times as many).

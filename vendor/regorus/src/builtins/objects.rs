@@ -303,7 +303,8 @@ fn get(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> Resu
             let mut v = &args[0];
             for a in keys.iter() {
                 v = &v[a];
-                if v == &Value::Undefined {
+                // posture patch: `matches!` rather than the derived comparison of two values.
+                if matches!(v, Value::Undefined) {
                     v = default;
                     break;
                 }

@@ -138,6 +138,15 @@ fn lower(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> Re
     let name = "lower";
     ensure_args_count(span, name, params, args, 1)?;
     let s = ensure_string(name, &params[0], &args[0])?;
+    // posture patch: an ASCII string is lowered byte by byte (what `to_lowercase` gives
+    // for ASCII), and one already in lower case is returned as it is, without a copy
+    // (most keys, names and values policies lower are).
+    if s.is_ascii() {
+        if !s.bytes().any(|b| b.is_ascii_uppercase()) {
+            return Ok(Value::String(s));
+        }
+        return Ok(Value::String(s.to_ascii_lowercase().into()));
+    }
     Ok(Value::String(s.to_lowercase().into()))
 }
 
@@ -734,7 +743,12 @@ fn trim_space(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) 
     let name = "trim_space";
     ensure_args_count(span, name, params, args, 1)?;
     let s = ensure_string(name, &params[0], &args[0])?;
-    Ok(Value::String(s.trim().into()))
+    let trimmed = s.trim();
+    // posture patch: a string with nothing to trim is returned as it is, without a copy.
+    if trimmed.len() == s.len() {
+        return Ok(Value::String(s));
+    }
+    Ok(Value::String(trimmed.into()))
 }
 
 fn trim_suffix(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> Result<Value> {
@@ -752,6 +766,13 @@ fn upper(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> Re
     let name = "upper";
     ensure_args_count(span, name, params, args, 1)?;
     let s = ensure_string(name, &params[0], &args[0])?;
+    // posture patch: as `lower`.
+    if s.is_ascii() {
+        if !s.bytes().any(|b| b.is_ascii_lowercase()) {
+            return Ok(Value::String(s));
+        }
+        return Ok(Value::String(s.to_ascii_uppercase().into()));
+    }
     Ok(Value::String(s.to_uppercase().into()))
 }
 
