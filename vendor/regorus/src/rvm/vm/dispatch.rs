@@ -398,7 +398,11 @@ impl RegoVM {
                 let b = self.get_register(right)?;
                 let passed =
                     !matches!(a, Value::Undefined) && !matches!(b, Value::Undefined) && a == b;
-                self.handle_condition(passed)?;
+                // posture patch: a condition that holds needs nothing more (the handler
+                // returns at once in both modes); only a failed one is handed over.
+                if !passed {
+                    self.handle_condition(false)?;
+                }
                 Ok(InstructionOutcome::Continue)
             }
             Guard { register, mode } => {
@@ -416,7 +420,10 @@ impl RegoVM {
                     },
                     GuardMode::NotUndefined => !matches!(value, Value::Undefined),
                 };
-                self.handle_condition(passed)?;
+                // posture patch: as `AssertEq`.
+                if !passed {
+                    self.handle_condition(false)?;
+                }
                 Ok(InstructionOutcome::Continue)
             }
             ReturnUndefinedIfNotTrue { condition } => {
