@@ -549,14 +549,14 @@ _check_packages(r, rule, names) := {"state": "pass"} if {
 	))
 }
 
-# _service_names(r) is the machine's installed packages as [name, lower-cased name] and the
-# set of lower-cased names, its enabled services as [name, unit name] and the set of unit
-# names (a rule with none of its names in either set passes with two set intersections), its
-# kernel modules (_modules, by field, where
-# reported), its registry values (agent.registry_index) and why its registry cannot be read
-# (a set of at most one message), computed once per machine rather than once per rule or
-# alternative (_unit is a regex replace, _module two calls per name, a registry path two
-# regex replaces).
+# _service_names(r) is the machine's installed packages as [name, lower-cased name] and
+# the set of lower-cased names, its enabled services as [name, unit name] and the set of
+# unit names (a rule with none of its names in either set passes with two set
+# intersections), its kernel modules (_modules, by field, where reported), its registry
+# values (agent.registry_index) and why its registry cannot be read (a set of at most
+# one message), computed once per machine rather than once per rule or alternative
+# (_unit is a regex replace, _module two calls per name, a registry path two regex
+# replaces).
 _service_names(r) := {
 	"installed": [[p, util.lc(p)] | ps := _baseline(r, "services").packages; is_array(ps); some p in ps],
 	"enabled": [[s, _unit(s)] | es := _baseline(r, "services").enabled; is_array(es); some s in es],

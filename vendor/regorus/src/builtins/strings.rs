@@ -139,8 +139,7 @@ fn lower(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> Re
     ensure_args_count(span, name, params, args, 1)?;
     let s = ensure_string(name, &params[0], &args[0])?;
     // posture patch: an ASCII string is lowered byte by byte (what `to_lowercase` gives
-    // for ASCII), and one already in lower case is returned as it is, without a copy
-    // (most keys, names and values policies lower are).
+    // for ASCII), and one already in lower case is returned as it is, without a copy.
     if s.is_ascii() {
         if !s.bytes().any(|b| b.is_ascii_uppercase()) {
             return Ok(Value::String(s));
