@@ -138,15 +138,24 @@ fn lower(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> Re
     let name = "lower";
     ensure_args_count(span, name, params, args, 1)?;
     let s = ensure_string(name, &params[0], &args[0])?;
-    // posture patch: an ASCII string is lowered byte by byte (what `to_lowercase` gives
-    // for ASCII), and one already in lower case is returned as it is, without a copy.
-    if s.is_ascii() {
-        if !s.bytes().any(|b| b.is_ascii_uppercase()) {
-            return Ok(Value::String(s));
-        }
-        return Ok(Value::String(s.to_ascii_lowercase().into()));
+    if let Some(v) = ascii_case(&s, u8::is_ascii_uppercase, str::to_ascii_lowercase) {
+        return Ok(v);
     }
     Ok(Value::String(s.to_lowercase().into()))
+}
+
+/// posture patch: `lower` and `upper` of an ASCII string change its bytes one by one (what
+/// the Unicode functions give for ASCII), and give back a string with no byte to change as
+/// it is, without a copy. `None` for other strings.
+fn ascii_case(s: &Rc<str>, changes: fn(&u8) -> bool, convert: fn(&str) -> String) -> Option<Value> {
+    if !s.is_ascii() {
+        return None;
+    }
+    Some(if s.bytes().any(|b| changes(&b)) {
+        Value::String(convert(s).into())
+    } else {
+        Value::String(s.clone())
+    })
 }
 
 fn replace(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> Result<Value> {
@@ -775,12 +784,8 @@ fn upper(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> Re
     let name = "upper";
     ensure_args_count(span, name, params, args, 1)?;
     let s = ensure_string(name, &params[0], &args[0])?;
-    // posture patch: as `lower`.
-    if s.is_ascii() {
-        if !s.bytes().any(|b| b.is_ascii_lowercase()) {
-            return Ok(Value::String(s));
-        }
-        return Ok(Value::String(s.to_ascii_uppercase().into()));
+    if let Some(v) = ascii_case(&s, u8::is_ascii_lowercase, str::to_ascii_uppercase) {
+        return Ok(v);
     }
     Ok(Value::String(s.to_uppercase().into()))
 }
