@@ -128,10 +128,34 @@ pub(super) type MemoMap =
 #[cfg(not(feature = "std"))]
 pub(super) type MemoMap = alloc::collections::BTreeMap<MemoKey, Value>;
 
+#[cfg(feature = "std")]
+fn capacity(calls: &MemoMap) -> usize {
+    calls.capacity()
+}
+
+#[cfg(feature = "std")]
+fn reserve(calls: &mut MemoMap, additional: usize) {
+    calls.reserve(additional);
+}
+
+// A tree has no capacity to keep: it grows without rehashing.
+#[cfg(not(feature = "std"))]
+fn capacity(calls: &MemoMap) -> usize {
+    calls.len()
+}
+
+#[cfg(not(feature = "std"))]
+fn reserve(_calls: &mut MemoMap, _additional: usize) {}
+
 #[derive(Debug, Default)]
 pub(super) struct FunctionMemo {
     pub(super) calls: MemoMap,
     pub(super) kept: Vec<Value>,
+    /// The sizes the previous run's memo reached: a VM runs the same program on part
+    /// after part of an input, so the next run is sized once instead of growing (growing
+    /// the table rehashed every entry at each doubling, 1.6% of a run's instructions).
+    calls_hint: usize,
+    kept_hint: usize,
 }
 
 impl FunctionMemo {
@@ -141,16 +165,33 @@ impl FunctionMemo {
     }
 
     /// Empties the memo and gives its memory back (at the end of a run: a VM kept for the
-    /// next part of an input holds no memo in between).
+    /// next part of an input holds no memo in between), remembering the sizes it reached.
     pub(super) fn release(&mut self) {
-        *self = Self::default();
+        // The capacity a table grew to, not its length: the memo may have been emptied at
+        // `MAX_CALLS` during the run.
+        let calls_hint = capacity(&self.calls).min(MAX_CALLS);
+        let kept_hint = self.kept.capacity();
+        *self = Self {
+            calls_hint,
+            kept_hint,
+            ..Self::default()
+        };
     }
 
     pub(super) fn remember(&mut self, key: MemoKey, value: Value) {
         if self.calls.len() >= MAX_CALLS {
             self.clear();
+        } else if self.calls.is_empty() && self.calls_hint > 0 && capacity(&self.calls) == 0 {
+            reserve(&mut self.calls, self.calls_hint);
         }
         self.calls.insert(key, value);
+    }
+
+    pub(super) fn keep(&mut self, value: Value) {
+        if self.kept.capacity() == 0 {
+            self.kept.reserve(self.kept_hint);
+        }
+        self.kept.push(value);
     }
 }
 
@@ -203,9 +244,51 @@ impl RegoVM {
                     | Value::Number(Number::BigInt(_))
             ) {
                 let value = value.clone();
-                self.function_memo.kept.push(value);
+                self.function_memo.keep(value);
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(all(test, feature = "std"))]
+mod tests {
+    use super::*;
+
+    fn key(i: u64) -> MemoKey {
+        MemoKey {
+            rule: 0,
+            count: 1,
+            kinds: 3,
+            bits: [i, 0, 0, 0],
+        }
+    }
+
+    #[test]
+    fn a_released_memo_is_sized_by_its_last_run() {
+        let mut memo = FunctionMemo::default();
+        for i in 0..1000 {
+            memo.remember(key(i), Value::Null);
+            memo.keep(Value::from("argument"));
+        }
+        let (calls, kept) = (memo.calls.capacity(), memo.kept.capacity());
+        memo.release();
+        // Nothing is held between runs ...
+        assert_eq!(memo.calls.capacity(), 0);
+        assert_eq!(memo.kept.capacity(), 0);
+        // ... and the next run's first entries take the sizes the last one reached.
+        memo.remember(key(0), Value::Null);
+        memo.keep(Value::from("argument"));
+        assert!(
+            memo.calls.capacity() >= calls,
+            "{} < {calls}",
+            memo.calls.capacity()
+        );
+        assert!(
+            memo.kept.capacity() >= kept,
+            "{} < {kept}",
+            memo.kept.capacity()
+        );
+        assert_eq!(memo.calls.get(&key(0)), Some(&Value::Null));
     }
 }
