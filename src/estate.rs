@@ -174,11 +174,8 @@ pub fn attach(
             let Some(r) = inv.resources.get_mut(i) else {
                 continue;
             };
-            if let Ok(obj) = r.value.as_object_mut() {
-                obj.insert(
-                    regorus::Value::from("agent"),
-                    regorus::Value::from(s.value.clone()),
-                );
+            if let regorus::Value::Object(obj) = &r.value {
+                r.value = with_agent(obj, regorus::Value::from(s.value.clone()));
             }
             r.key.to_string()
         } else {
@@ -332,4 +329,75 @@ fn scope_of(id: &str) -> (Option<String>, Option<String>) {
             .map(|s| (*s).to_string())
     };
     (after("subscriptions"), after("resourceGroups"))
+}
+
+/// The resource object with its snapshot as `agent` (replacing one it had). Built as a new
+/// object in key order: inserting into the engine's object turned it into a tree, on which
+/// every field lookup of every policy over the machine compares keys one by one.
+fn with_agent(obj: &regorus::value::Object, agent: regorus::Value) -> regorus::Value {
+    let key = regorus::Value::from("agent");
+    let mut entries: Vec<(regorus::Value, regorus::Value)> = Vec::with_capacity(obj.len() + 1);
+    let mut agent = Some(agent);
+    for (k, v) in obj.iter() {
+        if *k == key {
+            continue;
+        }
+        if k > &key {
+            if let Some(a) = agent.take() {
+                entries.push((key.clone(), a));
+            }
+        }
+        entries.push((k.clone(), v.clone()));
+    }
+    if let Some(a) = agent {
+        entries.push((key, a));
+    }
+    regorus::Value::Object(regorus::Rc::new(
+        regorus::value::Object::from_sorted_entries(entries),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_agent;
+    use regorus::Value;
+
+    /// The snapshot lands as `agent` among the resource's fields, in key order, and
+    /// replaces an `agent` field the resource had.
+    #[test]
+    fn the_snapshot_is_added_as_agent_and_replaces_one() {
+        let snapshot = Value::from_json_str(r#"{"host": {"hostname": "h"}}"#).unwrap();
+        for (resource, want) in [
+            (
+                r#"{"id": "/x", "name": "n", "type": "t"}"#,
+                r#"{"agent": {"host": {"hostname": "h"}}, "id": "/x", "name": "n", "type": "t"}"#,
+            ),
+            (
+                r#"{"agent": 1, "zone": 2}"#,
+                r#"{"agent": {"host": {"hostname": "h"}}, "zone": 2}"#,
+            ),
+            (
+                r#"{"a": 1}"#,
+                r#"{"a": 1, "agent": {"host": {"hostname": "h"}}}"#,
+            ),
+            (r#"{}"#, r#"{"agent": {"host": {"hostname": "h"}}}"#),
+        ] {
+            let resource = Value::from_json_str(resource).unwrap();
+            let Value::Object(obj) = &resource else {
+                panic!("not an object");
+            };
+            let got = with_agent(obj, snapshot.clone());
+            assert_eq!(got, Value::from_json_str(want).unwrap());
+            assert_eq!(got["agent"]["host"]["hostname"], Value::from("h"));
+            let keys: Vec<String> = got
+                .as_object()
+                .unwrap()
+                .keys()
+                .map(|k| k.to_string())
+                .collect();
+            let mut sorted = keys.clone();
+            sorted.sort();
+            assert_eq!(keys, sorted);
+        }
+    }
 }

@@ -683,7 +683,10 @@ impl PolicyEngine {
             Backend::Rvm => compile(&mut engine, &rules.entry).ok(),
             Backend::Interpreter => None,
         };
-        let data = engine.get_data();
+        let mut data = engine.get_data();
+        // The levels merging built (`data`, `data.posture`, `data.posture.shared`) are
+        // trees; every policy's path into `data` goes through them (POSTURE-PATCH.md 38).
+        data.freeze_objects();
         Ok(Prepared {
             // A compiled policy's engine (about 1 MB: its analysis of every module) is
             // built again only if a run fails and the interpreter must report the error;
@@ -3087,5 +3090,58 @@ from_index := x if { x := count(util.of_type("microsoft.authorization/roleassign
             e.eval_rule("data.t.x".into()).unwrap(),
             regorus::Value::from(true)
         );
+    }
+
+    /// Objects built while a policy runs are stored as sorted slices on the RVM
+    /// (POSTURE-PATCH.md item 38: object literals with computed values, constant objects,
+    /// the merged levels of `data`), and every value, lookup, order, comparison and
+    /// serialisation stays the interpreter's: literal and computed keys, keys of several
+    /// kinds, a computed key among literal ones, nested constants, undefined fields,
+    /// objects compared with and put in sets beside constants, iteration over them.
+    #[test]
+    fn objects_built_at_run_time_are_the_interpreters() {
+        let module = r#"package t
+
+table := {"b": 2, "a": [{"z": 1, "y": {"x": true}}], 3: "three", "c": {"n": null}}
+
+rows contains row if {
+	some i, x in input.xs
+	k := sprintf("k%d", [x])
+	row := {"x": x, "const": "c", k: i, "a": table.a[0].y.x, 2: "two", "zz": {"in": k}}
+}
+
+pairs contains [k, v] if {
+	some row in rows
+	some k, v in row
+}
+
+results := {
+	"rows": rows,
+	"lookups": [v | some r in rows; v := [r.x, r[sprintf("k%d", [r.x])], r[2], r.const, r.zz["in"], object.get(r, "nope", 0)]],
+	"pairs": pairs,
+	"equal": [r | some r in rows; r == {"x": 1, "const": "c", "k1": 0, "a": true, 2: "two", "zz": {"in": "k1"}}],
+	"mixed": {{"x": 1}, {"x": input.xs[0]}, {"y": 0}, {"x": input.xs[1], "w": 1}},
+	"undefined": [r | some x in input.xs; r := {"x": x, "u": input.nope}],
+	"table": [table.b, table[3], table.c.n, count(table), json.marshal(table)],
+	"marshal": [json.marshal(r) | some r in rows],
+	"data": data.t.table.a[0].z,
+}
+"#;
+        let mut engine = regorus::Engine::new();
+        engine.add_policy("t.rego".into(), module.into()).unwrap();
+        let input = regorus::Value::from_json_str(r#"{"xs": [1, 2]}"#).unwrap();
+        let (rvm, interpreter) = on_both_engines(engine, "data.t.results", input);
+        assert_eq!(
+            rvm["marshal"][0],
+            regorus::Value::from(
+                r#"{"2":"two","a":true,"const":"c","k1":0,"x":1,"zz":{"in":"k1"}}"#
+            )
+        );
+        assert_eq!(rvm["equal"].as_array().map(|a| a.len()).ok(), Some(1));
+        assert_eq!(
+            rvm["undefined"],
+            regorus::Value::from_json_str("[]").unwrap()
+        );
+        assert_eq!(rvm, interpreter);
     }
 }

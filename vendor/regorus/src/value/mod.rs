@@ -1079,6 +1079,14 @@ impl Value {
         Value::from(m)
     }
 
+    /// posture patch: objects built by inserting keys (merged data, a rule tree) stored
+    /// again as sorted slices, from this value down to objects already stored that way
+    /// (see `Object::freeze_tree_objects`). Values, order and equality are unchanged;
+    /// lookups in such objects get cheaper.
+    pub fn freeze_objects(&mut self) {
+        Object::freeze_tree_objects(self);
+    }
+
     pub(crate) fn is_empty_object(&self) -> bool {
         self == &Value::new_object()
     }

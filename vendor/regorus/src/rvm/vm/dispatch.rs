@@ -572,55 +572,57 @@ impl RegoVM {
                 if any_undefined {
                     self.set_register(params.dest, Value::Undefined)?;
                 } else {
-                    let mut obj_value = program
+                    let template = program
                         .literals
                         .get(usize::from(params.template_literal_idx))
                         .ok_or_else(|| VmError::InvalidTemplateLiteralIndex {
                             index: params.template_literal_idx,
                             pc: self.pc,
                             available: program.literals.len(),
-                        })?
-                        .clone();
-
-                    if let Ok(obj_mut) = obj_value.as_object_mut() {
-                        let mut literal_updates = params.literal_key_field_pairs().iter();
-                        let mut current_literal_update = literal_updates.next();
-
-                        for (key, value) in obj_mut.iter_mut() {
-                            if let Some(&(literal_idx, value_reg)) = current_literal_update {
-                                if let Some(literal_key) =
-                                    program.literals.get(usize::from(literal_idx))
-                                {
-                                    if key == literal_key {
-                                        *value = self.get_register(value_reg)?.clone();
-                                        current_literal_update = literal_updates.next();
-                                    }
-                                }
-                            } else {
-                                break;
-                            }
-                        }
-
-                        while let Some(&(literal_idx, value_reg)) = current_literal_update {
-                            if let Some(key_value) = program.literals.get(usize::from(literal_idx))
-                            {
-                                let value_value = self.get_register(value_reg)?.clone();
-                                obj_mut.insert(key_value.clone(), value_value);
-                            }
-                            current_literal_update = literal_updates.next();
-                        }
-
-                        for &(key_reg, value_reg) in params.field_pairs() {
-                            let key_value = self.get_register(key_reg)?.clone();
-                            let value_value = self.get_register(value_reg)?.clone();
-                            obj_mut.insert(key_value, value_value);
-                        }
-                    } else {
+                        })?;
+                    let Value::Object(fields) = template else {
                         return Err(VmError::ObjectCreateInvalidTemplate {
-                            template: obj_value,
+                            template: template.clone(),
                             pc: self.pc,
                         });
+                    };
+
+                    // posture patch: the object is built as a sorted slice from the
+                    // template's entries (in key order, as the literal keys' values are
+                    // given), not by copying the template and editing it through
+                    // `iter_mut`, which turned every object built at run time into a
+                    // `BTreeMap`: a tree node per object, and each later field lookup a
+                    // walk with a full `Value` comparison per key passed. Keys the
+                    // template lacks are inserted afterwards, as before.
+                    let mut literal_updates = params.literal_key_field_pairs().iter();
+                    let mut current_literal_update = literal_updates.next();
+                    let mut entries = Vec::with_capacity(fields.len());
+                    for (key, value) in fields.iter_sorted() {
+                        let mut value = value;
+                        if let Some(&(literal_idx, value_reg)) = current_literal_update {
+                            if program.literals.get(usize::from(literal_idx)) == Some(key) {
+                                value = self.get_register(value_reg)?;
+                                current_literal_update = literal_updates.next();
+                            }
+                        }
+                        entries.push((key.clone(), value.clone()));
                     }
+                    let mut object = crate::value::Object::from_ordered_unique(entries);
+
+                    while let Some(&(literal_idx, value_reg)) = current_literal_update {
+                        if let Some(key_value) = program.literals.get(usize::from(literal_idx)) {
+                            let value_value = self.get_register(value_reg)?.clone();
+                            object.insert(key_value.clone(), value_value);
+                        }
+                        current_literal_update = literal_updates.next();
+                    }
+
+                    for &(key_reg, value_reg) in params.field_pairs() {
+                        let key_value = self.get_register(key_reg)?.clone();
+                        let value_value = self.get_register(value_reg)?.clone();
+                        object.insert(key_value, value_value);
+                    }
+                    let obj_value = Value::Object(crate::Rc::new(object));
 
                     self.set_register(params.dest, obj_value)?;
                 }
@@ -1247,5 +1249,76 @@ impl RegoVM {
                 pc: self.pc,
             }),
         }
+    }
+}
+
+/// posture patch (POSTURE-PATCH.md item 38): what the VM and the compiler build is stored as
+/// sorted slices, not as the trees inserting keys makes.
+#[cfg(all(test, feature = "std"))]
+mod posture_storage_tests {
+    use crate::languages::rego::compiler::Compiler;
+    use crate::rvm::vm::RegoVM;
+    use crate::{Engine, Value};
+
+    fn storage(v: &Value) -> &'static str {
+        v.as_object().map_or("not an object", |o| {
+            o.storage_variant_for_memory_diagnostics()
+        })
+    }
+
+    #[test]
+    fn objects_built_by_the_vm_and_the_compiler_are_sorted_slices() {
+        let mut engine = Engine::new();
+        let module = r#"package t
+
+constant := {"b": {"c": 1}, "a": [{"d": 2}]}
+
+results := [{"x": input.x, "k": "v"}, constant, {input.x: 1, "y": 2}, {"x": input.x}]
+"#;
+        engine.add_policy("t.rego".into(), module.into()).unwrap();
+        let policy = engine
+            .compile_with_entrypoint(&"data.t.results".into())
+            .unwrap();
+        let program = Compiler::compile_from_policy(&policy, &["data.t.results"]).unwrap();
+        assert_eq!(storage(&program.rule_tree), "Frozen");
+        assert_eq!(storage(&program.rule_tree["data"]["t"]), "Frozen");
+        let mut vm = RegoVM::new();
+        vm.load_program(program);
+        vm.set_input(Value::from_json_str(r#"{"x": "q"}"#).unwrap());
+        let r = vm.execute_entry_point_by_name("data.t.results").unwrap();
+        assert_eq!(
+            r[0],
+            Value::from_json_str(r#"{"k": "v", "x": "q"}"#).unwrap()
+        );
+        assert_eq!(storage(&r[0]), "Frozen");
+        assert_eq!(storage(&r[1]), "Frozen");
+        assert_eq!(storage(&r[1]["b"]), "Frozen");
+        assert_eq!(storage(&r[1]["a"][0]), "Frozen");
+        assert_eq!(storage(&r[3]), "Frozen");
+        // A computed key is inserted into the literal keys' object, as before.
+        assert_eq!(r[2], Value::from_json_str(r#"{"q": 1, "y": 2}"#).unwrap());
+
+        // Merged data: the levels built by inserting become slices, their values too,
+        // down to objects that already were.
+        let mut data = Value::new_object();
+        let mut inner = Value::new_object();
+        inner
+            .as_object_mut()
+            .unwrap()
+            .insert(Value::from("z"), Value::from(1));
+        let frozen = Value::from_json_str(r#"{"f": {"g": 1}}"#).unwrap();
+        let map = data.as_object_mut().unwrap();
+        map.insert(Value::from("inner"), inner);
+        map.insert(Value::from("frozen"), frozen.clone());
+        assert_eq!(storage(&data), "BTree");
+        assert_eq!(storage(&data["inner"]), "BTree");
+        let before = data.clone();
+        data.freeze_objects();
+        assert_eq!(data, before);
+        assert_eq!(storage(&data), "Frozen");
+        assert_eq!(storage(&data["inner"]), "Frozen");
+        assert_eq!(storage(&data["frozen"]["f"]), "Frozen");
+        // The value the other copy holds is not changed.
+        assert_eq!(storage(&before), "BTree");
     }
 }

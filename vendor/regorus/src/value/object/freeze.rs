@@ -52,6 +52,27 @@ impl Object {
         }
     }
 
+    /// posture patch: an object built by inserting keys (a tree) stored again as a sorted
+    /// slice, and so are the tree objects among its values, down to objects that are
+    /// already slices (not descended: an engine's data holds the whole inventory below the
+    /// few levels merging built). The same entries; lookups compare lengths first instead
+    /// of walking a tree with a full `Value` comparison per key.
+    pub(crate) fn freeze_tree_objects(value: &mut Value) {
+        let Value::Object(rc) = value else {
+            return;
+        };
+        if !matches!(rc.repr, Repr::BTree(_)) {
+            return;
+        }
+        let object = crate::Rc::make_mut(rc);
+        object.freeze_in_place();
+        if let Repr::Frozen(entries) = &mut object.repr {
+            for (_, v) in entries.iter_mut() {
+                Self::freeze_tree_objects(v);
+            }
+        }
+    }
+
     pub(super) fn thawed_repr(v: Box<[(Value, Value)]>) -> Repr {
         debug_assert_sorted_dedup(&v);
         if v.is_empty() {
@@ -71,7 +92,7 @@ impl Object {
 }
 
 #[cfg(debug_assertions)]
-fn debug_assert_sorted_dedup(v: &[(Value, Value)]) {
+pub(super) fn debug_assert_sorted_dedup(v: &[(Value, Value)]) {
     // This debug-only check documents a release-critical invariant: Frozen storage is
     // always sorted and deduplicated by construction, and release binary searches depend on it.
     for pair in v.windows(2) {
@@ -85,4 +106,4 @@ fn debug_assert_sorted_dedup(v: &[(Value, Value)]) {
 
 #[cfg(not(debug_assertions))]
 #[inline]
-fn debug_assert_sorted_dedup(_: &[(Value, Value)]) {}
+pub(super) fn debug_assert_sorted_dedup(_: &[(Value, Value)]) {}

@@ -276,6 +276,22 @@ impl Object {
     }
 }
 
+impl Object {
+    /// posture patch: an object from entries taken in order from another object's sorted
+    /// iteration (so strictly sorted, no key twice), stored as they are, without the check
+    /// of [`Object::from_sorted_entries`] (a full `Value` comparison per entry).
+    pub(crate) fn from_ordered_unique(entries: alloc::vec::Vec<(Value, Value)>) -> Self {
+        if entries.is_empty() {
+            return Self::new();
+        }
+        let entries = entries.into_boxed_slice();
+        freeze::debug_assert_sorted_dedup(&entries);
+        Self {
+            repr: Repr::Frozen(entries),
+        }
+    }
+}
+
 impl From<BTreeMap<Value, Value>> for Object {
     fn from(map: BTreeMap<Value, Value>) -> Self {
         if map.is_empty() {

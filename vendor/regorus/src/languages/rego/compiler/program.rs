@@ -272,6 +272,9 @@ impl<'a> Compiler<'a> {
             .validate_limits()
             .map_err(|e| CompilerError::from(anyhow!(e)))?;
 
+        // posture patch: the rule tree is built by inserting paths, which stores its objects
+        // as trees; as sorted slices a lookup of `data.a.b` compares lengths first.
+        self.program.rule_tree.freeze_objects();
         Ok(self.program)
     }
 

@@ -45,7 +45,8 @@ pub(in crate::languages::rego::compiler) fn try_eval_const(expr: &Expr) -> Optio
             .iter()
             .map(|(_, k, v)| Some((try_eval_const(k.as_ref())?, try_eval_const(v.as_ref())?)))
             .collect::<Option<Object>>()
-            .map(|m| Value::Object(Rc::new(m))),
+            // posture patch: stored as a sorted slice (see `compile_object_literal`).
+            .map(Object::into_value),
         _ => None,
     }
 }
@@ -124,7 +125,10 @@ impl<'a> Compiler<'a> {
             .collect();
         if let Some(obj) = all_const {
             let dest = self.alloc_register()?;
-            let literal_idx = self.add_literal(Value::Object(Rc::new(obj)));
+            // posture patch: a constant object is stored as a sorted slice (`into_value`), not
+            // as the tree its inserts built: a field lookup then compares lengths first
+            // instead of walking the tree with a full `Value` comparison per key.
+            let literal_idx = self.add_literal(obj.into_value());
             self.emit_instruction(Instruction::Load { dest, literal_idx }, span);
             return Ok(dest);
         }
