@@ -3110,6 +3110,11 @@ rows contains row if {
 	row := {"x": x, "const": "c", k: i, "a": table.a[0].y.x, 2: "two", "zz": {"in": k}}
 }
 
+by_k[k] := {"x": x, "n": i} if {
+	some i, x in input.xs
+	k := sprintf("k%d", [x])
+}
+
 pairs contains [k, v] if {
 	some row in rows
 	some k, v in row
@@ -3125,6 +3130,7 @@ results := {
 	"table": [table.b, table[3], table.c.n, count(table), json.marshal(table)],
 	"marshal": [json.marshal(r) | some r in rows],
 	"data": data.t.table.a[0].z,
+	"by_k": [by_k, by_k.k2.n, object.get(by_k, ["k1", "x"], 0), [k | some k, _ in by_k]],
 }
 "#;
         let mut engine = regorus::Engine::new();
@@ -3142,6 +3148,8 @@ results := {
             rvm["undefined"],
             regorus::Value::from_json_str("[]").unwrap()
         );
+        assert_eq!(rvm["by_k"][1], regorus::Value::from(1));
+        assert_eq!(rvm["by_k"][2], regorus::Value::from(1));
         assert_eq!(rvm, interpreter);
     }
 }

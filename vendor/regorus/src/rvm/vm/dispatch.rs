@@ -1273,7 +1273,13 @@ mod posture_storage_tests {
 
 constant := {"b": {"c": 1}, "a": [{"d": 2}]}
 
-results := [{"x": input.x, "k": "v"}, constant, {input.x: 1, "y": 2}, {"x": input.x}]
+partial[k] := 1 if {
+	some k in ["b", input.x, "a"]
+}
+
+built := {k: {"v": k} | some k in ["b", input.x, "a"]}
+
+results := [{"x": input.x, "k": "v"}, constant, {input.x: 1, "y": 2}, {"x": input.x}, partial, built]
 "#;
         engine.add_policy("t.rego".into(), module.into()).unwrap();
         let policy = engine
@@ -1295,6 +1301,14 @@ results := [{"x": input.x, "k": "v"}, constant, {input.x: 1, "y": 2}, {"x": inpu
         assert_eq!(storage(&r[1]["b"]), "Frozen");
         assert_eq!(storage(&r[1]["a"][0]), "Frozen");
         assert_eq!(storage(&r[3]), "Frozen");
+        // Rule values built by inserting keys are cached as slices (item 39).
+        assert_eq!(
+            r[4],
+            Value::from_json_str(r#"{"a": 1, "b": 1, "q": 1}"#).unwrap()
+        );
+        assert_eq!(storage(&r[4]), "Frozen");
+        assert_eq!(storage(&r[5]), "Frozen");
+        assert_eq!(storage(&r[5]["q"]), "Frozen");
         // A computed key is inserted into the literal keys' object, as before.
         assert_eq!(r[2], Value::from_json_str(r#"{"q": 1, "y": 2}"#).unwrap());
 

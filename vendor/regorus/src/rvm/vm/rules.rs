@@ -419,6 +419,14 @@ impl RegoVM {
         // posture patch: the result is copied for the cache only when it is cached (not for
         // function calls), and once.
         if !is_function_rule {
+            // posture patch (POSTURE-PATCH.md item 39): a partial object rule's value, or an
+            // object a comprehension built, was built by inserting keys: a tree. It is read
+            // from here on, so it is stored as a sorted slice before it is cached.
+            if matches!(self.get_register(dest)?, Value::Object(_)) {
+                let mut value = self.take_register(dest)?;
+                value.freeze_objects();
+                self.set_register(dest, value)?;
+            }
             let final_value = self.get_register(dest)?.clone();
             let available = self.rule_cache.len();
             let entry = self
