@@ -174,9 +174,7 @@ pub fn attach(
             let Some(r) = inv.resources.get_mut(i) else {
                 continue;
             };
-            if let regorus::Value::Object(obj) = &r.value {
-                r.value = with_agent(obj, regorus::Value::from(s.value.clone()));
-            }
+            with_agent(&mut r.value, regorus::Value::from(s.value.clone()));
             r.key.to_string()
         } else {
             let r = machine_resource(&s, |k| find(&inv.resources, k).is_some(), &added);
@@ -331,30 +329,15 @@ fn scope_of(id: &str) -> (Option<String>, Option<String>) {
     (after("subscriptions"), after("resourceGroups"))
 }
 
-/// The resource object with its snapshot as `agent` (replacing one it had). Built as a new
-/// object in key order: inserting into the engine's object turned it into a tree, on which
-/// every field lookup of every policy over the machine compares keys one by one.
-fn with_agent(obj: &regorus::value::Object, agent: regorus::Value) -> regorus::Value {
-    let key = regorus::Value::from("agent");
-    let mut entries: Vec<(regorus::Value, regorus::Value)> = Vec::with_capacity(obj.len() + 1);
-    let mut agent = Some(agent);
-    for (k, v) in obj.iter() {
-        if *k == key {
-            continue;
-        }
-        if k > &key {
-            if let Some(a) = agent.take() {
-                entries.push((key.clone(), a));
-            }
-        }
-        entries.push((k.clone(), v.clone()));
+/// The resource object with its snapshot as `agent` (replacing one it had).
+fn with_agent(resource: &mut regorus::Value, agent: regorus::Value) {
+    if let Ok(obj) = resource.as_object_mut() {
+        obj.insert(regorus::Value::from("agent"), agent);
     }
-    if let Some(a) = agent {
-        entries.push((key, a));
-    }
-    regorus::Value::Object(regorus::Rc::new(
-        regorus::value::Object::from_sorted_entries(entries),
-    ))
+    // Inserting made the object a tree, on which every field lookup of every policy over
+    // the machine compares keys one by one: stored as a sorted slice again
+    // (vendor/regorus/POSTURE-PATCH.md item 38).
+    resource.freeze_objects();
 }
 
 #[cfg(test)]
@@ -382,11 +365,8 @@ mod tests {
             ),
             (r#"{}"#, r#"{"agent": {"host": {"hostname": "h"}}}"#),
         ] {
-            let resource = Value::from_json_str(resource).unwrap();
-            let Value::Object(obj) = &resource else {
-                panic!("not an object");
-            };
-            let got = with_agent(obj, snapshot.clone());
+            let mut got = Value::from_json_str(resource).unwrap();
+            with_agent(&mut got, snapshot.clone());
             assert_eq!(got, Value::from_json_str(want).unwrap());
             assert_eq!(got["agent"]["host"]["hostname"], Value::from("h"));
             let keys: Vec<String> = got
