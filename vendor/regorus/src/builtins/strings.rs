@@ -137,25 +137,107 @@ fn indexof_n(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -
 fn lower(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> Result<Value> {
     let name = "lower";
     ensure_args_count(span, name, params, args, 1)?;
-    let s = ensure_string(name, &params[0], &args[0])?;
-    if let Some(v) = ascii_case(&s, u8::is_ascii_uppercase, str::to_ascii_lowercase) {
+    let s = string_argument(name, &params[0], &args[0])?;
+    if let Some(v) = ascii_case(s, Case::Lower) {
         return Ok(v);
     }
     Ok(Value::String(s.to_lowercase().into()))
 }
 
-/// posture patch: `lower` and `upper` of an ASCII string change its bytes one by one (what
-/// the Unicode functions give for ASCII), and give back a string with no byte to change as
-/// it is, without a copy. `None` for other strings.
-fn ascii_case(s: &Rc<str>, changes: fn(&u8) -> bool, convert: fn(&str) -> String) -> Option<Value> {
-    if !s.is_ascii() {
+/// posture patch: the string argument, borrowed from `arg` (`ensure_string` hands out a new
+/// reference, an atomic increment and decrement per call).
+fn string_argument<'a>(name: &str, param: &Expr, arg: &'a Value) -> Result<&'a Rc<str>> {
+    match arg {
+        Value::String(s) => Ok(s),
+        _ => {
+            ensure_string(name, param, arg)?;
+            bail!("`{name}` expects a string argument")
+        }
+    }
+}
+
+/// posture patch: which way `ascii_case` changes letters.
+#[derive(Clone, Copy)]
+enum Case {
+    Lower,
+    Upper,
+}
+
+impl Case {
+    /// The first letter of the range that changes: `A` for `lower`, `a` for `upper`.
+    const fn first(self) -> u8 {
+        match self {
+            Case::Lower => b'A',
+            Case::Upper => b'a',
+        }
+    }
+}
+
+/// Every byte of a word, for eight-bytes-at-a-time work on strings.
+const fn each_byte(b: u8) -> u64 {
+    u64::from_le_bytes([b; 8])
+}
+
+/// posture patch (POSTURE-PATCH.md items 34, 40): `lower` and `upper` of an ASCII string
+/// change its bytes one by one (what the Unicode functions give for ASCII), and give back a
+/// string with no byte to change as it is, without a copy. `None` for other strings.
+///
+/// Ids are lowered several times per resource and are long (about 150 bytes), so bytes are
+/// read and converted eight at a time (a byte-at-a-time search and conversion cost about
+/// 700 machine instructions per id), and a string that changes is built on the stack and
+/// copied once into its shared allocation (it was built as a `String` and copied again).
+fn ascii_case(s: &Rc<str>, case: Case) -> Option<Value> {
+    // Longer strings, rare, take the general path below.
+    const STACK: usize = 256;
+    const HIGH: u64 = each_byte(0x80);
+    let bytes = s.as_bytes();
+    let first = case.first();
+    // For ASCII bytes (below 0x80, so no carry leaves a byte) the high bit of each byte of
+    // `from` is set where the byte is at least `first`, of `past` where it is past the
+    // 26th letter: a letter to change has the first and not the second. It differs from
+    // its other case in bit 5 only (0x80 >> 2).
+    let from = each_byte(0x80 - first);
+    let past = each_byte(0x80 - first - 26);
+    let letters = |w: u64| w.wrapping_add(from) & !w.wrapping_add(past) & HIGH;
+    let convert = |w: u64| w ^ (letters(w) >> 2);
+    let (words, tail) = bytes.as_chunks::<8>();
+    let mut tail_word = [0_u8; 8];
+    if let Some(padded) = tail_word.get_mut(..tail.len()) {
+        padded.copy_from_slice(tail);
+    }
+    let tail_word = u64::from_le_bytes(tail_word);
+    let mut high = tail_word;
+    let mut hit = letters(tail_word);
+    for word in words {
+        let w = u64::from_le_bytes(*word);
+        high |= w;
+        hit |= letters(w);
+    }
+    if high & HIGH != 0 {
         return None;
     }
-    Some(if s.bytes().any(|b| changes(&b)) {
-        Value::String(convert(s).into())
-    } else {
-        Value::String(s.clone())
-    })
+    if hit == 0 {
+        return Some(Value::String(s.clone()));
+    }
+    let mut buffer = [0_u8; STACK];
+    let Some(out) = buffer.get_mut(..bytes.len()) else {
+        return Some(Value::String(
+            match case {
+                Case::Lower => s.to_ascii_lowercase(),
+                Case::Upper => s.to_ascii_uppercase(),
+            }
+            .into(),
+        ));
+    };
+    let (out_words, out_tail) = out.as_chunks_mut::<8>();
+    for (o, word) in out_words.iter_mut().zip(words) {
+        *o = convert(u64::from_le_bytes(*word)).to_le_bytes();
+    }
+    let converted = convert(tail_word).to_le_bytes();
+    out_tail.copy_from_slice(converted.get(..out_tail.len())?);
+    // ASCII in, ASCII out: this cannot fail.
+    let text = core::str::from_utf8(out).ok()?;
+    Some(Value::String(Rc::from(text)))
 }
 
 fn replace(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> Result<Value> {
@@ -783,8 +865,8 @@ fn trim_suffix(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool)
 fn upper(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> Result<Value> {
     let name = "upper";
     ensure_args_count(span, name, params, args, 1)?;
-    let s = ensure_string(name, &params[0], &args[0])?;
-    if let Some(v) = ascii_case(&s, u8::is_ascii_lowercase, str::to_ascii_uppercase) {
+    let s = string_argument(name, &params[0], &args[0])?;
+    if let Some(v) = ascii_case(s, Case::Upper) {
         return Ok(v);
     }
     Ok(Value::String(s.to_uppercase().into()))
@@ -842,6 +924,48 @@ mod tests {
         assert_eq!(go_quote_string("x\u{0378}y"), "\"x\\u0378y\"");
         // Astral-plane printable characters are left as-is.
         assert_eq!(go_quote_string("x\u{1F600}y"), "\"x\u{1F600}y\"");
+    }
+
+    /// posture patch (item 40): the block scan and the stack buffer of `ascii_case` give
+    /// what std gives, for a letter to change or a non-ASCII character at every position of
+    /// strings around the block size and around the buffer's size, and a string that needs
+    /// no change is the argument's allocation.
+    #[test]
+    fn ascii_case_is_std_case_at_every_position() {
+        let lengths = (0..70).chain([140, 150, 255, 256, 257, 700]);
+        for len in lengths {
+            let plain = "a-1/b_c.".repeat(len / 8 + 1)[..len].to_string();
+            let mut inputs = vec![plain.clone(), plain.to_ascii_uppercase()];
+            for at in 0..len {
+                for insert in ["Z", "z", "A", "@", "[", "`", "{", "\u{e9}", "\u{212a}"] {
+                    let mut t = plain.clone();
+                    t.replace_range(at..at + 1, insert);
+                    inputs.push(t.clone());
+                    inputs.push(t.to_ascii_uppercase());
+                }
+            }
+            for input in inputs {
+                let shared: Rc<str> = input.as_str().into();
+                for (case, expected) in [
+                    (Case::Lower, input.to_lowercase()),
+                    (Case::Upper, input.to_uppercase()),
+                ] {
+                    match ascii_case(&shared, case) {
+                        Some(Value::String(got)) => {
+                            assert!(input.is_ascii(), "{input:?} is not ASCII");
+                            assert_eq!(got.as_ref(), expected, "{input:?}");
+                            assert_eq!(
+                                Rc::ptr_eq(&got, &shared),
+                                expected == input,
+                                "{input:?}: shared only when unchanged"
+                            );
+                        }
+                        Some(other) => panic!("{input:?}: {other:?}"),
+                        None => assert!(!input.is_ascii(), "{input:?} is ASCII"),
+                    }
+                }
+            }
+        }
     }
 
     #[test]
