@@ -66,17 +66,28 @@ impl RegoVM {
             },
         )?;
 
-        let mut args = core::mem::take(&mut self.cached_builtin_args);
-        args.clear();
-        for &arg_reg in params.arg_registers().iter() {
-            let arg_value = self.get_register(arg_reg)?.clone();
-            args.push(arg_value);
+        // posture patch (POSTURE-PATCH.md item 41): the arguments are gathered in
+        // `cached_builtin_args` and the placeholder expressions lent from `dummy_exprs` where
+        // they are, instead of taking both vectors out of the VM and putting them back
+        // (each put-back dropped the empty vector left in their place, about 1% of a run's
+        // instructions).
+        self.cached_builtin_args.clear();
+        for &arg_reg in params.arg_registers() {
+            let arg_value = self
+                .registers
+                .get(usize::from(arg_reg))
+                .ok_or_else(|| VmError::RegisterIndexOutOfBounds {
+                    index: arg_reg,
+                    pc: self.pc,
+                    register_count: self.registers.len(),
+                })?
+                .clone();
+            self.cached_builtin_args.push(arg_value);
         }
 
         let expected_args = builtin_info.num_args;
-        let actual_args = args.len();
+        let actual_args = self.cached_builtin_args.len();
         if u16::try_from(actual_args).unwrap_or(u16::MAX) != expected_args {
-            self.cached_builtin_args = args;
             return Err(VmError::BuiltinArgumentMismatch {
                 expected: expected_args,
                 actual: actual_args,
@@ -84,8 +95,11 @@ impl RegoVM {
             });
         }
 
-        if args.iter().any(|a| matches!(a, Value::Undefined)) {
-            self.cached_builtin_args = args;
+        if self
+            .cached_builtin_args
+            .iter()
+            .any(|a| matches!(a, Value::Undefined))
+        {
             self.set_register(params.dest, Value::Undefined)?;
             self.memory_check()?;
             return Ok(());
@@ -95,7 +109,6 @@ impl RegoVM {
         let builtin_fn = match program.get_resolved_builtin(params.builtin_index) {
             Some(fcn) => fcn.0,
             None => {
-                self.cached_builtin_args = args;
                 return Err(VmError::BuiltinNotResolved {
                     name: builtin_info.name.clone(),
                     pc: self.pc,
@@ -107,23 +120,18 @@ impl RegoVM {
         // posture patch: the placeholder span and expressions are created once and then only
         // checked here (two calls per builtin call before), and the span is lent to the
         // builtin rather than cloned for it (a reference count taken and dropped per call).
-        if self.dummy_exprs.len() < args.len() {
-            self.ensure_dummy_exprs(args.len())?;
+        if self.dummy_exprs.len() < actual_args {
+            self.ensure_dummy_exprs(actual_args)?;
         }
         if self.dummy_span.is_none() {
             self.get_dummy_span()?;
         }
-        // Take the dummy_exprs vec out of self so we can pass it to the builtin
-        // while still calling &mut self methods afterwards.
-        let dummy_exprs = core::mem::take(&mut self.dummy_exprs);
 
         if let Some(name) = cache_name {
             if let Some(entries) = self.builtins_cache.get(name) {
                 for entry in entries {
-                    if entry.0.as_slice() == args.as_slice() {
+                    if entry.0.as_slice() == self.cached_builtin_args.as_slice() {
                         let cached = entry.1.clone();
-                        self.dummy_exprs = dummy_exprs;
-                        self.cached_builtin_args = args;
                         self.set_register(params.dest, cached)?;
                         self.memory_check()?;
                         return Ok(());
@@ -133,8 +141,6 @@ impl RegoVM {
         }
 
         let Some(dummy_span) = self.dummy_span.as_ref() else {
-            self.dummy_exprs = dummy_exprs;
-            self.cached_builtin_args = args;
             return Err(VmError::Internal {
                 message: "dummy span missing after initialization".into(),
                 pc: self.pc,
@@ -142,8 +148,8 @@ impl RegoVM {
         };
         let result = match builtin_fn(
             dummy_span,
-            dummy_exprs.get(..args.len()).unwrap_or(&[]),
-            &args,
+            self.dummy_exprs.get(..actual_args).unwrap_or(&[]),
+            &self.cached_builtin_args,
             self.strict_builtin_errors,
         ) {
             Ok(value) => value,
@@ -151,41 +157,84 @@ impl RegoVM {
             // mode, to prevent `not builtin(...)` from silently flipping to true.
             Err(e) if !self.strict_builtin_errors => {
                 if e.downcast_ref::<crate::LimitError>().is_some() {
-                    self.dummy_exprs = dummy_exprs;
-                    self.cached_builtin_args = args;
                     return Err(e.into());
                 }
                 Value::Undefined
             }
             Err(err) => {
-                self.dummy_exprs = dummy_exprs;
-                self.cached_builtin_args = args;
                 return Err(err.into());
             }
         };
 
-        // Put dummy_exprs back for reuse.
-        self.dummy_exprs = dummy_exprs;
-
         if let Some(name) = cache_name {
-            // Move args into the cache. The now-empty (zero-capacity) Vec is
-            // stored back in cached_builtin_args; the next call will re-allocate.
-            // This is acceptable because cache inserts are rare (once per unique
-            // argument set) while the hot path (cache hit above) reuses the Vec.
-            let cache_args = core::mem::take(&mut args);
-            self.cached_builtin_args = args;
+            // Move args into the cache. The now-empty (zero-capacity) Vec is left in
+            // cached_builtin_args; the next call will re-allocate. This is acceptable
+            // because cache inserts are rare (once per unique argument set) while the hot
+            // path (cache hit above) reuses the Vec.
+            let cache_args = core::mem::take(&mut self.cached_builtin_args);
             self.builtins_cache
                 .entry(name)
                 .or_default()
                 .push((cache_args, result.clone()));
-            self.set_register(params.dest, result)?;
-        } else {
-            self.cached_builtin_args = args;
-            self.set_register(params.dest, result)?;
         }
+        self.set_register(params.dest, result)?;
 
         self.memory_check()?;
 
         Ok(())
+    }
+}
+
+/// posture patch (POSTURE-PATCH.md item 41): builtin calls gather their arguments in the
+/// VM's reused vector.
+#[cfg(all(test, feature = "std"))]
+mod posture_builtin_call_tests {
+    use crate::languages::rego::compiler::Compiler;
+    use crate::rvm::vm::RegoVM;
+    use crate::{Engine, Value};
+
+    #[test]
+    fn builtin_calls_one_after_another_see_only_their_own_arguments() {
+        let mut engine = Engine::new();
+        let module = r#"package t
+
+results := [
+	lower("AbC"),
+	concat("-", ["a", lower(input.x), upper("b")]),
+	count([1, 2, 3]),
+	sprintf("%s/%d", [substring("abcdef", 1, 3), count("xy")]),
+	object.get({"a": {"b": 7}}, ["a", "b"], 0),
+	same_time,
+	same_random,
+	missing,
+	bad_number,
+]
+
+same_time := time.now_ns() == time.now_ns()
+
+same_random := rand.intn("k", 1000000000) == rand.intn("k", 1000000000)
+
+missing := "undefined" if not lower(input.nothing)
+
+bad_number := "undefined" if not to_number("x")
+"#;
+        engine.add_policy("t.rego".into(), module.into()).unwrap();
+        let policy = engine
+            .compile_with_entrypoint(&"data.t.results".into())
+            .unwrap();
+        let program = Compiler::compile_from_policy(&policy, &["data.t.results"]).unwrap();
+        let mut vm = RegoVM::new();
+        vm.load_program(program);
+        for _ in 0..2 {
+            vm.set_input(Value::from_json_str(r#"{"x": "Q"}"#).unwrap());
+            let r = vm.execute_entry_point_by_name("data.t.results").unwrap();
+            assert_eq!(
+                r,
+                Value::from_json_str(
+                    r#"["abc", "a-q-B", 3, "bcd/2", 7, true, true, "undefined", "undefined"]"#
+                )
+                .unwrap()
+            );
+        }
     }
 }
