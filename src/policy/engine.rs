@@ -2761,6 +2761,9 @@ results := [
 	sprintf("%v %v %v %v", [null, true, [1, "a"], {"k": "v"}]),
 	sprintf("100%% %v", [input.accented]),
 	sprintf("", []),
+	sprintf("\u00e9 %v apr\u00e8s %s fin", ["a", "b"]),
+	sprintf("only text, \u00fc", []),
+	sprintf("a%%b%05dc%vd", [3, "%"]),
 ]
 "#;
         let input = regorus::Value::from_json_str(&format!(
@@ -2781,6 +2784,9 @@ results := [
                 r#"null true [1, "a"] {"k": "v"}"#.to_string(),
                 "100% \u{e9}t\u{e9}".to_string(),
                 String::new(),
+                "\u{e9} a apr\u{e8}s b fin".to_string(),
+                "only text, \u{fc}".to_string(),
+                "a%b00003c%d".to_string(),
             ]
             .into_iter()
             .map(regorus::Value::from)

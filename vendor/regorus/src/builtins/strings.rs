@@ -423,7 +423,7 @@ fn sprintf(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> 
         })
     }));
     let mut args_idx = 0usize;
-    let mut chars = fmt.chars().peekable();
+    let mut chars = fmt.chars();
     let args_span = params[1].span();
     loop {
         let (verb, width) = match chars.next() {
@@ -439,7 +439,7 @@ fn sprintf(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> 
                         w = c.to_digit(10).expect("could not get digit from char");
                     }
 
-                    while chars.peek().map(|c| c.is_numeric()) == Some(true) {
+                    while chars.clone().next().map(|c| c.is_numeric()) == Some(true) {
                         w = w * 10
                             + chars
                                 .next()
@@ -470,6 +470,13 @@ fn sprintf(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> 
             },
             Some(c) => {
                 s.push(c);
+                // posture patch (POSTURE-PATCH.md item 43): the text up to the next `%` is
+                // copied at once (it was decoded and pushed a character at a time, most of
+                // this builtin's cost for the library's messages).
+                let rest = chars.as_str();
+                let (text, next) = rest.split_at(rest.find('%').unwrap_or(rest.len()));
+                s.push_str(text);
+                chars = next.chars();
                 continue;
             }
             None => break,
