@@ -2795,6 +2795,48 @@ results := [
         assert_eq!(rvm, want);
     }
 
+    /// A width that is not an ASCII number, or a million or more, is an error of the
+    /// policy on both engines, not a panic of the process or a string of gigabytes
+    /// (POSTURE-PATCH.md item 44); widths below that format as before.
+    #[test]
+    fn sprintf_refuses_widths_it_cannot_honour() {
+        let module = r#"package t
+
+results := [sprintf("[%5d|%05d|%.1f]", [7, 42, 2.25]), count(sprintf("%999999d", [1]))]
+"#;
+        let mut engine = regorus::Engine::new();
+        engine.add_policy("t.rego".into(), module.into()).unwrap();
+        let (rvm, interpreter) =
+            on_both_engines(engine, "data.t.results", regorus::Value::new_object());
+        let want = regorus::Value::from_json_str(r#"["[    7|00042|2.3]", 999999]"#).unwrap();
+        assert_eq!(rvm, want);
+        assert_eq!(interpreter, want);
+        for format in [
+            "%\u{663}v",
+            "%.\u{663}f",
+            "%1000000v",
+            "%99999999999999999999v",
+        ] {
+            let module = format!("package t\n\nx := sprintf(\"{format}\", [1])\n");
+            let mut engine = regorus::Engine::new();
+            engine.add_policy("t.rego".into(), module).unwrap();
+            let rvm = super::rvm_eval(
+                &mut engine.clone(),
+                "data.t.x",
+                regorus::Value::new_object(),
+                std::time::Duration::from_secs(10),
+            );
+            assert!(rvm.is_err(), "{format}: the RVM gave a value");
+            let Err(error) = engine.eval_rule("data.t.x".into()) else {
+                panic!("{format}: the interpreter gave a value");
+            };
+            assert!(
+                error.to_string().contains("not a number below 1000000"),
+                "{format}: {error}"
+            );
+        }
+    }
+
     /// The memo is what a repeated call costs: fifty calls of a function that walks a
     /// thousand numbers, with the same argument, fit in 20,000 VM instructions when calls
     /// are remembered and exceed them when they are not (about fifty times as many).

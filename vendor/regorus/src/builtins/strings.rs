@@ -434,18 +434,30 @@ fn sprintf(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> 
                 }
                 Some(c) if c == '.' || c.is_numeric() => {
                     let first_char = c;
-                    let mut w = 0;
+                    // posture patch (POSTURE-PATCH.md item 44): a numeric character that is
+                    // not an ASCII digit (`٣`) panicked here, and a long width overflowed or
+                    // asked for a string of gigabytes; both are errors now (Go's `fmt`
+                    // refuses widths of a million or more too).
+                    let bad_width = || {
+                        params[0].span().error(
+                            "a width or precision in the format string is not a number below 1000000",
+                        )
+                    };
+                    let mut w = 0_u32;
                     if c != '.' {
-                        w = c.to_digit(10).expect("could not get digit from char");
+                        w = c.to_digit(10).ok_or_else(bad_width)?;
                     }
 
                     while chars.clone().next().map(|c| c.is_numeric()) == Some(true) {
-                        w = w * 10
-                            + chars
-                                .next()
-                                .expect("could not get next digit")
-                                .to_digit(10)
-                                .expect("could not get digit from char");
+                        let digit = chars
+                            .next()
+                            .and_then(|c| c.to_digit(10))
+                            .ok_or_else(bad_width)?;
+                        w = w
+                            .checked_mul(10)
+                            .and_then(|w| w.checked_add(digit))
+                            .filter(|w| *w < 1_000_000)
+                            .ok_or_else(bad_width)?;
                     }
                     let width = match first_char {
                         '0' => Width::LeadingZeros(w as usize),
