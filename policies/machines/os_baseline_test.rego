@@ -1,5 +1,7 @@
 package posture.machines.os_baseline
 
+import data.posture.lib.agent
+
 fx_vm_id := "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1"
 
 fx_linux := {
@@ -389,4 +391,81 @@ test_plain_looking_values_that_fail_still_fail if {
 test_package_lists_not_reported_are_unknown if {
 	"[linux-no-telnet-server] unknown: enabled services not reported" in mk_unknown(mk_linux({"services": {"enabled": null}}))
 	"[linux-no-telnet-server] unknown: installed packages not reported" in mk_unknown(mk_linux({"services": {"packages": null}}))
+}
+
+# --- the plain path
+
+# mk_plain(r) is the rules the plain path passes on r, each with the full check's outcome.
+mk_plain(r) := plain if {
+	plain := {id: _check(r, _rule_of[id], gaps, names) |
+		family := agent.family(r)
+		gaps := _section_gaps(r)
+		names := _service_names(r)
+		some id in _passing(r, family, gaps, names)
+	} with input as mk_input(r)
+}
+
+mk_plain_ids(r) := {id | some id, _ in mk_plain(r)}
+
+# Machines on and just off every kind's plain path: values in another form, a section that
+# cannot be used although its values look plain, another spelling of an absent key,
+# duplicated registry entries, lists holding forbidden names.
+fx_plain_edges := [
+	mk_machine(fx_linux),
+	mk_machine(fx_windows),
+	mk_linux({"sysctl": {"status": "unknown", "reason": "no procfs"}, "sshd": {"status": "error"}}),
+	mk_linux({"sshd": {"settings": {"protocol": null, "Protocol": "1", "maxauthtries": "04", "clientaliveinterval": 300.5}}}),
+	mk_linux({"sshd": {"settings": {"protocol": null, "PROTOCOL": null, "maxauthtries": "-1", "clientaliveinterval": "0"}}}),
+	mk_linux({"loginDefs": {"values": {"PASS_MAX_DAYS": 365, "PASS_MIN_DAYS": "6", "PASS_WARN_AGE": "1e3", "UMASK": "0027"}}}),
+	mk_linux({"accounts": {"uid0": ["root", "toor"], "emptyPassword": "none"}}),
+	mk_linux({"services": {"packages": ["telnetd", "rsyslog"], "enabled": ["Cups.Service", "avahi-daemon.socket"]}}),
+	mk_linux({"services": {"packages": null}}),
+	mk_linux({"kernelModules": {"disabled": ["usb_storage", "cramfs"], "loaded": ["cramfs"]}}),
+	mk_linux({"logging": {"rsyslog": "true", "journaldPersistent": false, "auditd": "enabled"}}),
+	mk_linux({"files": {"entries": [
+		mk_file("/etc/passwd", true, "0644", "root", "wheel"),
+		mk_file("/etc/shadow", true, "0400", "root", "shadow"),
+		mk_file("/etc/shadow", true, "0777", "root", "shadow"),
+		mk_file("/etc/group", null, "0644", "root", "root"),
+	]}}),
+	mk_windows({"registry": [
+		mk_registry(`HKLM\SYSTEM\CurrentControlSet\Services\LanmanServer\Parameters`, "SMB1", "0"),
+		mk_registry(`HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Services\LanmanServer\Parameters\`, "requiresecuritysignature", 1),
+		mk_registry(`HKLM\SYSTEM\CurrentControlSet\Control\SecurityProviders\WDigest`, "UseLogonCredential", null),
+		mk_registry(`HKLM\SYSTEM\CurrentControlSet\Control\Lsa`, "LmCompatibilityLevel", 3),
+	], "accountPolicy": {"lockoutThreshold": "0", "minimumPasswordLength": 14.5}}),
+	mk_windows({"registry": [
+		mk_registry(`HKLM\SYSTEM\CurrentControlSet\Services\LanmanServer\Parameters`, "SMB1", 1),
+		mk_registry(`HKLM\SYSTEM\CurrentControlSet\Services\LanmanServer\Parameters`, "SMB1", 0),
+		mk_registry(`HKLM\SYSTEM\CurrentControlSet\Services\LanmanServer\Parameters`, "RequireSecuritySignature", 1),
+	]}),
+	mk_windows({"registry": {"status": "unknown", "reason": "access denied"}, "firewallProfiles": {"domain": {"enabled": "true"}, "private": {"enabled": 1}}}),
+	mk_machine(object.union(json.remove(fx_linux, ["baseline/sshd/settings/protocol"]), {"baseline": {"sshd": {"settings": {"Protocol": "1"}}}})),
+]
+
+# Whatever the plain path passes, the full check passes: the path only spares the work.
+test_the_plain_path_passes_only_what_the_check_passes if {
+	every r in fx_plain_edges {
+		every id, res in mk_plain(r) {
+			res == {"state": "pass"}
+		}
+	}
+}
+
+# The hardened machines pass every rule of their family on the plain path, and each edge
+# machine keeps its plain rules: the path is taken, and a value off it costs only its rule
+# (duplicated registry entries cost the plain path all registry rules).
+test_the_plain_path_takes_plain_machines_whole if {
+	mk_plain_ids(mk_machine(fx_linux)) == _family_ids.linux
+	mk_plain_ids(mk_machine(fx_windows)) == _family_ids.windows
+	not "linux-sshd-protocol" in mk_plain_ids(fx_plain_edges[3])
+	"linux-sshd-protocol" in mk_plain_ids(fx_plain_edges[4])
+	mk_plain_ids(fx_plain_edges[2]) & {"linux-sysctl-aslr", "linux-sshd-permit-root-login"} == set()
+	"linux-etc-shadow-perms" in mk_plain_ids(fx_plain_edges[11])
+	"windows-smb-server-signing" in mk_plain_ids(fx_plain_edges[12])
+	"windows-wdigest-disabled" in mk_plain_ids(fx_plain_edges[12])
+	mk_plain_ids(fx_plain_edges[13]) & {"windows-smb1-disabled", "windows-smb-server-signing"} == set()
+	not "linux-sshd-protocol" in mk_plain_ids(fx_plain_edges[15])
+	"windows-firewall-public-enabled" in mk_plain_ids(fx_plain_edges[14])
+	not "windows-firewall-domain-enabled" in mk_plain_ids(fx_plain_edges[14])
 }
