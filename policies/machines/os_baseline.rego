@@ -191,7 +191,7 @@ _outcomes contains [r.id, rule.id, res] if {
 	agent.has_agent(r)
 	family := agent.family(r)
 	section_gaps := _section_gaps(r)
-	names := _service_names(r)
+	names := _service_names(r, family)
 	some id in _family_ids[family] - _passing(r, family, section_gaps, names)
 	rule := _rule_of[id]
 	res := _check(r, rule, section_gaps, names)
@@ -585,14 +585,14 @@ _plain_registry := {family: [[rule.id, _alt_keys[[alt.path, alt.name]], {alt.val
 ] | some family in _families}
 
 _registry_passing(family, names) := {row[0] |
-	count(names.registry_gap) == 0
-	first := names.registry_first
+	count(names.registry.gap) == 0
+	first := names.registry.first
 	is_object(first)
 	some row in _plain_registry[family]
 	first[row[1]] in row[2]
 } | {row[0] |
-	count(names.registry_gap) == 0
-	first := names.registry_first
+	count(names.registry.gap) == 0
+	first := names.registry.first
 	is_object(first)
 	some row in _plain_registry[family]
 	row[3] == true
@@ -818,7 +818,7 @@ _check_settings(r, rule) := {"state": "pass"} if {
 
 _unit(name) := regex.replace(util.lc(name), `[.](service|socket|path|timer)$`, "")
 
-# names is _service_names(r). With both lists reported and nothing of the rule's in them
+# names is _service_names(r, family). With both lists reported and nothing of the rule's in them
 # the rule passes without building messages (most machines).
 _check_packages(r, rule, names) := {"state": "pass"} if {
 	services := _baseline(r, "services")
@@ -838,24 +838,35 @@ _check_packages(r, rule, names) := {"state": "pass"} if {
 	))
 }
 
-# _service_names(r) is the machine's installed packages as [name, lower-cased name] and
-# the set of lower-cased names, its enabled services as [name, unit name] and the set of
-# unit names (a rule with none of its names in either set passes with two set
-# intersections), its kernel modules (_modules, by field, where reported), its registry
-# values (agent.registry_index) and why its registry cannot be read (a set of at most
-# one message), computed once per machine rather than once per rule or alternative
-# (_unit is a regex replace, _module two calls per name, a registry path two regex
-# replaces).
-_service_names(r) := {
-	"installed": [[p, util.lc(p)] | ps := _baseline(r, "services").packages; is_array(ps); some p in ps],
-	"enabled": [[s, _unit(s)] | es := _baseline(r, "services").enabled; is_array(es); some s in es],
-	"installed_names": {util.lc(p) | ps := _baseline(r, "services").packages; is_array(ps); some p in ps},
-	"enabled_units": {_unit(s) | es := _baseline(r, "services").enabled; is_array(es); some s in es},
-	"modules": {field: modules | some field in ["loaded", "disabled"]; modules := _modules(r, field)},
-	"registry": agent.registry_index(agent.registry(r)),
-	"registry_first": _registry_first(agent.registry_index(agent.registry(r))),
-	"registry_gap": {why | why := agent.unavailable(agent.registry(r), "baseline.registry")},
+# _service_names(r, family) is the machine's installed packages as the set of their
+# lower-cased names and its enabled services as the set of their unit names (a rule with
+# none of its names in either set passes with two set intersections), its kernel modules
+# by field (as _modules gives them, where reported) and, for a family with registry rules,
+# its registry (_registry_names), computed once per machine rather than once per rule or
+# alternative (_unit is a regex replace, _module two calls per name, a registry path two
+# regex replaces). Names are lower-cased inline rather than by util.lc, a call each; an
+# entry that is no string (util.lc's "") matches no rule's name either way.
+_service_names(r, family) := {
+	"installed_names": {lower(trim_space(p)) | ps := _baseline(r, "services").packages; is_array(ps); some p in ps; is_string(p)},
+	"enabled_units": {regex.replace(lower(trim_space(s)), `[.](service|socket|path|timer)$`, "") | es := _baseline(r, "services").enabled; is_array(es); some s in es; is_string(s)},
+	"modules": {field: {replace(lower(trim_space(m)), "-", "_") | some m in mods; is_string(m)} |
+		some field in ["loaded", "disabled"]
+		mods := _baseline(r, "kernelModules")[field]
+		is_array(mods)
+	},
+	"registry": _registry_names(r, family),
 }
+
+# _registry_names(r, family) is the machine's registry values (agent.registry_index) as
+# `index`, the same by [path, name] as `first` (_registry_first) and why the registry
+# cannot be read as `gap` (a set of at most one message); empty for a family without
+# registry rules, which never reads them.
+_registry_names(r, family) := {"index": index, "first": _registry_first(index), "gap": {why | why := agent.unavailable(agent.registry(r), "baseline.registry")}} if {
+	family in _registry_families
+	index := agent.registry_index(agent.registry(r))
+} else := {"index": [], "first": null, "gap": set()}
+
+_registry_families := {rule.os | some rule in _rules; rule.kind == "registry"}
 
 # The unit names of each packages rule's services, and its packages as a set, once per
 # evaluation.
@@ -865,14 +876,14 @@ _package_names := {rule.id: {p | some p in rule.packages} | some rule in _rules;
 
 _problem_packages(services, names, rule) := {sprintf("installed: %s", [concat(", ", found)])} if {
 	is_array(services.packages)
-	found := sort({p | some [p, name] in names.installed; name in rule.packages})
+	found := sort({p | some p in services.packages; util.lc(p) in rule.packages})
 	count(found) > 0
 }
 
 _problem_services(services, names, rule) := {sprintf("enabled: %s", [concat(", ", found)])} if {
 	is_array(services.enabled)
 	wanted := _wanted_units[rule.id]
-	found := sort({s | some [s, unit] in names.enabled; unit in wanted})
+	found := sort({s | some s in services.enabled; _unit(s) in wanted})
 	count(found) > 0
 }
 
@@ -966,10 +977,10 @@ _registry_alts contains alt if {
 }
 
 # _alternative(r, alt, names) is a set of outcomes (one per product for a product field);
-# names is _service_names(r), which holds the machine's registry gap and index.
+# names is _service_names(r, family), which holds the machine's registry gap and index.
 _alternative(_, alt, names) := {{"state": "unknown", "msg": why}} if {
 	alt.path
-	some why in names.registry_gap
+	some why in names.registry.gap
 } else := {_outcome(alt, _alt_names[[alt.path, alt.name]], v)} if {
 	alt.path
 	v := _registry_value(names, alt)
@@ -995,7 +1006,7 @@ _alternative(r, alt, _) := {{"state": "unknown", "msg": why}} if {
 # As agent.registry_value(agent.registry(r), alt.path, alt.name), from the machine's index.
 _registry_value(names, alt) := v if {
 	[path, name] := _alt_keys[[alt.path, alt.name]]
-	v := agent.registry_lookup(names.registry, path, name)
+	v := agent.registry_lookup(names.registry.index, path, name)
 	v != null
 } else := alt.default
 

@@ -400,7 +400,7 @@ mk_plain(r) := plain if {
 	plain := {id: _check(r, _rule_of[id], gaps, names) |
 		family := agent.family(r)
 		gaps := _section_gaps(r)
-		names := _service_names(r)
+		names := _service_names(r, family)
 		some id in _passing(r, family, gaps, names)
 	} with input as mk_input(r)
 }
