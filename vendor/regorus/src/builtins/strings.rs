@@ -62,7 +62,32 @@ fn contains(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) ->
     ensure_args_count(span, name, params, args, 2)?;
     let s1 = ensure_string(name, &params[0], &args[0])?;
     let s2 = ensure_string(name, &params[1], &args[1])?;
-    Ok(Value::Bool(s1.contains(s2.as_ref())))
+    Ok(Value::Bool(contains_str(&s1, &s2)))
+}
+
+/// posture patch (POSTURE-PATCH.md item 45): whether `needle` occurs in `hay`, as
+/// `str::contains`. std's two-way search first analyses the needle, about 3,500 machine
+/// instructions a call for the 49-byte text three identity policies look for in every role
+/// assignment's id; a haystack of at most `SHORT` bytes is scanned directly instead, for
+/// the needle's first byte and then the rest (at most `SHORT` times the needle's length in
+/// byte comparisons). Bytes are compared: a UTF-8 needle can only match at a character
+/// boundary of UTF-8 text.
+fn contains_str(hay: &str, needle: &str) -> bool {
+    const SHORT: usize = 256;
+    if hay.len() > SHORT {
+        return hay.contains(needle);
+    }
+    let (hay, needle) = (hay.as_bytes(), needle.as_bytes());
+    let Some((&first, rest)) = needle.split_first() else {
+        return true;
+    };
+    let Some(last) = hay.len().checked_sub(needle.len()) else {
+        return false;
+    };
+    hay.iter()
+        .take(last + 1)
+        .enumerate()
+        .any(|(i, &b)| b == first && hay.get(i + 1..i + needle.len()) == Some(rest))
 }
 
 fn endswith(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> Result<Value> {
@@ -984,6 +1009,52 @@ mod tests {
                         Some(other) => panic!("{input:?}: {other:?}"),
                         None => assert!(!input.is_ascii(), "{input:?} is ASCII"),
                     }
+                }
+            }
+        }
+    }
+
+    /// posture patch (item 45): the short scan of `contains` gives what std gives, for
+    /// needles at every position of haystacks around the short limit, near misses, repeated
+    /// prefixes, empty strings and non-ASCII text.
+    #[test]
+    fn contains_is_std_contains() {
+        let needles = [
+            "",
+            "/",
+            "/providers/microsoft.authorization/roleassignments/",
+            "aab",
+            "\u{e9}t\u{e9}",
+            "x",
+        ];
+        for len in [0, 1, 2, 3, 48, 49, 50, 100, 255, 256, 257, 300] {
+            let base = "/subscriptions/0000/resourcegroups/rg/providers/a.b/c/d/aaaaa\u{e9}t"
+                .chars()
+                .cycle()
+                .take(len)
+                .collect::<String>();
+            let mut hays = vec![base.clone()];
+            for needle in needles {
+                for at in 0..=base.chars().count() {
+                    let split = base.char_indices().nth(at).map_or(base.len(), |(i, _)| i);
+                    let mut with = base.clone();
+                    with.insert_str(split, needle);
+                    hays.push(with.clone());
+                    // A near miss: the needle without its last character.
+                    let mut chars = needle.chars();
+                    chars.next_back();
+                    let mut near = base.clone();
+                    near.insert_str(split, chars.as_str());
+                    hays.push(near);
+                }
+            }
+            for hay in &hays {
+                for needle in needles.iter().copied().chain(["aa", "ab", "t/", "zz"]) {
+                    assert_eq!(
+                        contains_str(hay, needle),
+                        hay.contains(needle),
+                        "{hay:?} {needle:?}"
+                    );
                 }
             }
         }
