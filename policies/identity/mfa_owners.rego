@@ -38,25 +38,13 @@
 #   references: [MCSB IM-6, CIS Azure 1.1.1]
 package posture.identity.mfa_owners
 
-import data.posture.lib.util
-
-_owner_role := "8e3af657-a8ff-443c-a75c-2fe8c4bcb635"
+import data.posture.lib.identity
 
 _machine_types := {"serviceprincipal", "msi", "application", "device"}
 
 _keys := [lower(k) | some k in input.parameters.assessment_keys; is_string(k)] if is_array(input.parameters.assessment_keys)
 
 else := []
-
-# The Owner role assignments of the subscription's resources as [lower-cased scope, resource].
-_owner_assignments(sub) := [[scope, a] |
-	some k, a in util.in_subscription(sub.id, "Microsoft.Authorization/roleAssignments")
-	contains(k, "/providers/microsoft.authorization/roleassignments/")
-	rd := object.get(a, ["properties", "roleDefinitionId"], null)
-	is_string(rd)
-	endswith(lower(rd), _owner_role)
-	scope := _scope(k, a)
-]
 
 # Per subscription (lower-cased id) with Owner assignments that may be people: their
 # principals. A rule, not a function, so applicable and deny share one computation.
@@ -86,8 +74,7 @@ deny contains {"resource": r.id, "message": msg} if {
 
 # Principals (or assignment ids) of Owner assignments at the subscription that may be people.
 _human_owners(sub) := {object.get(a, ["properties", "principalId"], a.id) |
-	some [scope, a] in _owner_assignments(sub)
-	scope == lower(sub.id)
+	some a in identity.role_summary(sub).owners
 	not _machine(object.get(a, ["properties", "principalType"], null))
 }
 
@@ -106,8 +93,3 @@ _status(sub, key) := lower(code) if {
 	code := object.get(a, ["properties", "status", "code"], null)
 	is_string(code)
 } else := "absent"
-
-_scope(k, a) := lower(trim_right(trim_space(s), "/")) if {
-	s := object.get(a, ["properties", "scope"], null)
-	is_string(s)
-} else := lower(regex.replace(k, `/providers/microsoft[.]authorization/roleassignments/.*$`, ""))

@@ -28,26 +28,18 @@
 #   references: [MCSB PA-1, CIS Azure 1.23]
 package posture.identity.owner_count_max
 
-import data.posture.lib.util
+import data.posture.lib.identity
 
-_owner_role := "8e3af657-a8ff-443c-a75c-2fe8c4bcb635"
-
-# The role assignments of the subscription's resources as [lower-cased scope, resource].
-_assignments(sub) := [[scope, a] |
-	some k, a in util.in_subscription(sub.id, "Microsoft.Authorization/roleAssignments")
-	contains(k, "/providers/microsoft.authorization/roleassignments/")
-	scope := _scope(k, a)
-]
-
-# Per subscription (lower-cased id) that has role assignments: its Owner assignments at
-# subscription scope (see _owners). A rule, not a function, so applicable and deny share
+# Per subscription (lower-cased id) that has role assignments (identity.role_summary): its
+# Owner assignments at subscription scope, lower-cased assignment id -> principal id (or,
+# without one, the assignment id). A rule, not a function, so applicable and deny share
 # one computation per subscription.
-_owners_of[k] := _owners(k, assignments) if {
+_owners_of[k] := {lower(a.id): object.get(a, ["properties", "principalId"], a.id) | some a in roles.owners} if {
 	some r in input.resources
 	is_string(r.id)
 	k := lower(r.id)
-	assignments := _assignments(r)
-	_has_assignments(k, assignments)
+	roles := identity.role_summary(r)
+	roles.assigned
 }
 
 applicable contains r.id if {
@@ -61,24 +53,3 @@ deny contains {"resource": r.id, "message": msg} if {
 	count(owners) > 3
 	msg := sprintf("%d Owner role assignments at subscription scope (more than 3), principals %v", [count(owners), sort({p | some p in owners})])
 }
-
-# Owner assignments at the subscription: lower-cased assignment id -> principal id (or,
-# without one, the assignment id).
-_owners(sub_key, assignments) := {lower(a.id): object.get(a, ["properties", "principalId"], a.id) |
-	some [scope, a] in assignments
-	scope == sub_key
-	rd := object.get(a, ["properties", "roleDefinitionId"], null)
-	is_string(rd)
-	endswith(lower(rd), _owner_role)
-}
-
-_has_assignments(sub_key, assignments) if {
-	prefix := concat("", [sub_key, "/"])
-	some [scope, _] in assignments
-	startswith(concat("", [scope, "/"]), prefix)
-}
-
-_scope(k, a) := lower(trim_right(trim_space(s), "/")) if {
-	s := object.get(a, ["properties", "scope"], null)
-	is_string(s)
-} else := lower(regex.replace(k, `/providers/microsoft[.]authorization/roleassignments/.*$`, ""))

@@ -1153,6 +1153,15 @@ pub const SHARED_TABLES: &[SharedTable] = &[
         function: "vm_management_findings",
         native: Some(native::vm_management_findings),
     },
+    // Three identity policies read each subscription's role assignments; computed once,
+    // by the library, rather than once per policy.
+    SharedTable {
+        name: "subscription_roles",
+        kind: "microsoft.resources/subscriptions",
+        package: "posture.lib.identity",
+        function: "summarise_roles",
+        native: None,
+    },
 ];
 
 /// The rules one policy is asked for, gathered into one generated rule of the policy's
