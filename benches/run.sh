@@ -158,10 +158,10 @@ ${scaling_section}
 ## Stages (bundled library, seconds, \`POSTURE_TIMINGS=1\`)
 
 load = read, parse, schema-check; compile = policies loaded, inventory given to the engine
-with its join indexes; shared = library tables computed once (NSG findings); evaluate =
-every policy; alerts = detections (with more than one job the score is tallied beside
-them); score = what is left of scoring; report = build the report; write = render and write
-it (with fsync).
+with its join indexes; shared = library tables computed once (NSG findings, role
+summaries); evaluate = every policy; alerts = detections (with more than one job the score
+is tallied beside them); score = what is left of scoring; report = build the report;
+write = render and write it (with fsync).
 
 | resources | stages |
 | --- | --- |
