@@ -14,6 +14,7 @@ owner_role := "8e3af657-a8ff-443c-a75c-2fe8c4bcb635"
 # and passes the table, by lower-cased id, as data.posture.shared.subscription_roles (three
 # policies read it); without the table (unit tests, other hosts) it is computed here.
 role_summary(sub) := data.posture.shared.subscription_roles[lower(sub.id)] if {
+	is_string(sub.id)
 	data.posture.shared.subscription_roles
 } else := summarise_roles(sub)
 

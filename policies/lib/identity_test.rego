@@ -39,6 +39,7 @@ test_assigned_only_inside_the_subscription if {
 	summarise_roles(fx_sub) == {"assigned": false, "owners": []} with data.posture.resources as elsewhere
 	summarise_roles(fx_sub) == {"assigned": false, "owners": []} with data.posture.resources as {}
 	not summarise_roles({"id": 7})
+	not role_summary({"id": 7}) with data.posture.shared.subscription_roles as {"7": {"assigned": true, "owners": []}}
 }
 
 # posture's shared table, when there is one, is what role_summary gives.

@@ -401,8 +401,9 @@ _group_passing(values, group) := group[3] if {
 }
 
 # Settings rules with a default (sshd Protocol), by family: [id, section, path, keys,
-# plain values]. A key holding a plain value passes, and so does a key with no value in any
-# spelling when the default is a plain value (_setting then gives the default).
+# plain values, whether the default is one of them]. A key holding a plain value passes,
+# and so does a key with no value in any spelling when the default is a plain value
+# (_setting then gives the default).
 _default_settings := {family: [[rule.id, rule.section, _settings_paths[rule.id], rule.keys, _plain_passes[rule.id], rule.default in _plain_passes[rule.id]] |
 	some rule in _rules
 	rule.os == family
