@@ -819,8 +819,8 @@ _check_settings(r, rule) := {"state": "pass"} if {
 
 _unit(name) := regex.replace(util.lc(name), `[.](service|socket|path|timer)$`, "")
 
-# names is _service_names(r, family). With both lists reported and nothing of the rule's in them
-# the rule passes without building messages (most machines).
+# names is _service_names(r, family). With both lists reported and nothing of the rule's
+# in them the rule passes without building messages (most machines).
 _check_packages(r, rule, names) := {"state": "pass"} if {
 	services := _baseline(r, "services")
 	is_array(services.packages)
