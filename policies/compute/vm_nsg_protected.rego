@@ -33,13 +33,9 @@ import data.posture.lib.net
 import data.posture.lib.util
 
 # Each VM's Internet-facing IP configurations, by lower-cased id: [nic, cfg] for every IP
-# configuration with a public IP on one of the VM's interfaces. A rule, not a function, so
-# applicable and deny share one join per VM.
-_public_of[k] := [[nic, cfg] |
-	some nic in net.nics(vm)
-	some cfg in net.ip_configs(nic)
-	net.public_ip(cfg)
-] if {
+# configuration with a public IP on one of the VM's interfaces (net.public_configs). A
+# rule, not a function, so applicable and deny share one join per VM.
+_public_of[k] := net.public_configs(vm) if {
 	some vm in input.resources
 	is_string(vm.id)
 	k := lower(vm.id)

@@ -198,11 +198,34 @@ ip_configs(nic) := [util.props(c) | some c in util.list(object.get(util.props(ni
 public_ip(cfg) if util.ref_id(cfg.publicIPAddress)
 
 # has_public_ip(vm) holds when one of the VM's known interfaces has a public IP address.
-has_public_ip(vm) if {
+has_public_ip(vm) if count(public_configs(vm)) > 0
+
+# public_configs(vm) is [[nic, cfg], ...] for every IP configuration with a public IP on one
+# of the VM's known interfaces, in interface and configuration order: what nics,
+# ip_configs and public_ip give. The plain ARM shape (the VM's, each interface's and each
+# configuration's properties objects, the lists arrays) is read directly, without those
+# helpers' dozen calls per VM; any other shape takes them.
+public_configs(vm) := [[nic, c.properties] |
+	some [nic, c] in pairs
+	is_string(c.properties.publicIPAddress.id)
+	c.properties.publicIPAddress.id != ""
+] if {
+	is_object(vm.properties)
+	refs := vm.properties.networkProfile.networkInterfaces
+	is_array(refs)
+	found := [nic | some ref in refs; is_string(ref.id); nic := data.posture.resources[lower(ref.id)]]
+	every nic in found {
+		is_array(nic.properties.ipConfigurations)
+	}
+	pairs := [[nic, c] | some nic in found; some c in nic.properties.ipConfigurations; is_object(c)]
+	every pair in pairs {
+		is_object(pair[1].properties)
+	}
+} else := [[nic, cfg] |
 	some nic in nics(vm)
 	some cfg in ip_configs(nic)
 	public_ip(cfg)
-}
+]
 
 # subnet_entries(subnet_id) is every representation of a subnet in the inventory: a
 # standalone Microsoft.Network/virtualNetworks/subnets resource and the entry in its

@@ -262,3 +262,49 @@ test_vm_nics_in_the_flattened_shape if {
 	fs := vm_management_findings(flat_vm) with data.posture.resources as mk_inventory([n, fx_open_nsg])
 	{f.via | some f in fs} == {["network interface nic4"]}
 }
+
+# public_configs(vm) as nics, ip_configs and public_ip give it, the reference its plain
+# path must match.
+mk_public_reference(vm) := [[nic, cfg] |
+	some nic in nics(vm)
+	some cfg in ip_configs(nic)
+	public_ip(cfg)
+]
+
+# VMs and interfaces of the plain ARM shape and just off it: interfaces missing from the
+# inventory or without an id, two public configurations, an empty public IP id, entries
+# that are no objects, flattened interfaces and configurations, a set of configurations,
+# a VM without properties and a single interface reference.
+test_public_configs_are_the_helpers_answer if {
+	public := mk_nic("nic5", null, "web", true)
+	private := mk_nic("nic6", null, "web", false)
+	pip := {"id": concat("", [fx_net, "/publicIPAddresses/second"])}
+	two := object.union(public, {"id": concat("", [fx_net, "/networkInterfaces/nic7"]), "properties": {"ipConfigurations": [
+		{"name": "a", "properties": {"publicIPAddress": pip}},
+		"not an object",
+		{"name": "b", "properties": {"publicIPAddress": {"id": ""}}},
+		{"name": "c", "properties": {"publicIPAddress": pip}},
+	]}})
+	flat_nic := {"id": concat("", [fx_net, "/networkInterfaces/nic8"]), "ipConfigurations": [{"name": "a", "properties": {"publicIPAddress": pip}}]}
+	flat_cfg := object.union(public, {"id": concat("", [fx_net, "/networkInterfaces/nic9"]), "properties": {"ipConfigurations": [{"name": "a", "publicIPAddress": pip}]}})
+	as_set := object.union(public, {"id": concat("", [fx_net, "/networkInterfaces/nic10"]), "properties": {"ipConfigurations": {{"name": "a", "properties": {"publicIPAddress": pip}}}}})
+	inv := mk_inventory([public, private, two, flat_nic, flat_cfg, as_set])
+	plain := mk_vm([public.id, "/subscriptions/s/nic/absent", private.id, upper(two.id)])
+	vms := [
+		plain,
+		object.union(plain, {"properties": {"networkProfile": {"networkInterfaces": [{"name": "no id"}, {"id": two.id}]}}}),
+		mk_vm([public.id, flat_nic.id]),
+		mk_vm([flat_cfg.id, public.id]),
+		mk_vm([as_set.id]),
+		{"id": "flat", "networkProfile": {"networkInterfaces": [{"id": public.id}]}},
+		{"id": "single", "properties": {"networkProfile": {"networkInterfaces": {"id": public.id}}}},
+		{"id": "none", "properties": {}},
+	]
+	every vm in vms {
+		got := public_configs(vm) with data.posture.resources as inv
+		want := mk_public_reference(vm) with data.posture.resources as inv
+		got == want
+	}
+	answers := [count(public_configs(vm)) | some vm in vms] with data.posture.resources as inv
+	answers == [3, 2, 2, 2, 1, 1, 1, 0]
+}
