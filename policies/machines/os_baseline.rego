@@ -238,16 +238,6 @@ _check(r, rule, section_gaps, names) := {"state": "unknown", "msg": why} if {
 	rule.kind == "packages"
 } else := _check_registry(r, rule, names) if {
 	rule.kind == "registry"
-} else := {"state": "pass"} if {
-	# A module disabled and not loaded, from the machine's module names found once.
-	rule.kind == "module"
-	module := _module_names[rule.id]
-	module in names.modules.disabled
-	not module in object.get(names.modules, "loaded", set())
-} else := {"state": "pass"} if {
-	# One of the flags true: neither a problem nor a gap (see _gap_flags).
-	rule.kind == "flags"
-	_flags_pass(r, rule)
 } else := {"state": "fail", "msg": concat("; ", problems)} if {
 	problems := _problems(r, rule)
 	count(problems) > 0
@@ -330,12 +320,11 @@ _gaps(r, rule) := sort([m | some m in _gap_accounts(r, rule)]) if {
 # --- the plain path: rules that pass as the machine reports them.
 
 # _passing(r, family, section_gaps, names) is the ids of the family's rules that plainly
-# pass: their section usable and their values of the plainest form that passes (the forms
-# the checks below take as passing directly: see _check_settings, _check_file,
-# _check_packages, _check and _registry_value). A handful of comprehensions per machine
-# read them all, where checking rule by rule costs a dozen calls a rule (most of this
-# policy's time). A rule left out takes the full check, which decides it; a rule in the
-# set passes the full check too (test_the_plain_path_passes_only_what_the_check_passes).
+# pass: their section usable and their values of the plainest form that passes. A handful
+# of comprehensions per machine read them all, where checking rule by rule costs a dozen
+# calls a rule (most of this policy's time). A rule left out takes the full check (_check),
+# which decides it; a rule in the set passes the full check too
+# (test_the_plain_path_passes_only_what_the_check_passes).
 # Table rows are read by position: destructuring a row costs four VM instructions a field.
 _passing(r, family, section_gaps, names) := union({
 	_groups_passing(r, family, section_gaps),
@@ -433,8 +422,8 @@ _defaults_passing(r, family, section_gaps) := {row[0] |
 # Settings rules that compare numbers, by family: [id, section, path of the values, keys,
 # low, high], the integers that pass being low to high (le: up to want; ge: from want; gt:
 # from the next integer; between: the two). A number, or a decimal string, written as
-# _plain_number reads one (at most 15 digits, so 10^16 stands for no bound) within them
-# passes.
+# collectors print one ("365", "-1": no sign, space or leading zero to strip; at most 15
+# digits, so 10^16 stands for no bound) within them passes.
 _range_settings := {family: [[rule.id, rule.section, _settings_paths[rule.id], rule.keys, low, high] |
 	some rule in _rules
 	rule.os == family
@@ -464,9 +453,8 @@ _range_passing(r, family, section_gaps) := {row[0] |
 	}
 }
 
-# File rules, by family: [id, path, plain modes, owner, rule]. A rule passes as in the
-# first body of _check_file: the first entry with its path exists with a plain mode, the
-# rule's owner and an allowed group.
+# File rules, by family: [id, path, plain modes, owner, rule]. A rule passes when the first
+# entry with its path exists with a plain mode, the rule's owner and an allowed group.
 _plain_files := {family: [[rule.id, rule.path, _plain_modes[rule.id], rule.owner, rule] |
 	some rule in _rules
 	rule.os == family
@@ -507,8 +495,9 @@ _accounts_passing(r, family, section_gaps) := {row[0] |
 }
 
 # Packages rules, by family: [id, package names, unit names], and all their names
-# together; they pass as in the first body of _check_packages. A machine with none of the
-# family's names installed or enabled passes them all with two set intersections.
+# together; a rule passes when both lists are reported and none of its names is in them. A
+# machine with none of the family's names installed or enabled passes them all with two
+# set intersections.
 _plain_packages := {family: [[rule.id, _package_names[rule.id], _wanted_units[rule.id]] |
 	some rule in _rules
 	rule.os == family
@@ -538,7 +527,8 @@ _packages_passing(r, family, section_gaps, names) := _package_ids[family] if {
 	count(names.enabled_units & row[2]) == 0
 }
 
-# Module rules, by family: [id, module as _module gives it]; they pass as in _check.
+# Module rules, by family: [id, module as _module gives it]; a module disabled and not
+# loaded passes.
 _plain_modules := {family: [[rule.id, _module_names[rule.id]] |
 	some rule in _rules
 	rule.os == family
@@ -609,22 +599,10 @@ _registry_first(index) := {[e[0], e[1]]: e[2] | some e in index} if {
 
 # --- file: mode, owner and group of a file.
 
-# The rule's entry is the first with its path. One that plainly passes (it exists, with one
-# of the rule's plain modes below, its owner and an allowed group) needs nothing else; for
-# the others it is looked up once for problems and gaps, and its mode parsed once
-# (agent.octal is a regex match and a sum over the digits).
-_check_file(r, rule) := {"state": "pass"} if {
-	found := [e |
-		some e in agent.entries(_baseline(r, "files"), "entries")
-		is_object(e)
-		e.path == rule.path
-	]
-	e := found[0]
-	e.exists == true
-	e.mode in _plain_modes[rule.id]
-	e.owner == rule.owner
-	e.group in object.get(rule, "groups", [e.group])
-} else := _verdict(problems, gaps) if {
+# The rule's entry is the first with its path, looked up once for problems and gaps, its mode
+# parsed once (agent.octal is a regex match and a sum over the digits). (An entry that
+# plainly passes never gets here: _passing.)
+_check_file(r, rule) := _verdict(problems, gaps) if {
 	found := [e |
 		some e in agent.entries(_baseline(r, "files"), "entries")
 		is_object(e)
@@ -648,8 +626,7 @@ _file_problems(e, mode, rule) := {m | m := _file_mode_problem(e, mode, rule)} | 
 # The modes that pass each file rule as four octal digits ("0644", as collectors print
 # them), by rule id (once per evaluation): every mode with no bit beyond the rule's. A file
 # that exists with such a mode, the rule's owner and an allowed group (when the rule names
-# groups) passes without its mode being parsed; any other entry takes the full check, which
-# gives the same outcome for such a file.
+# groups) passes on the plain path (_files_passing) without its mode being parsed.
 _plain_modes := {rule.id: modes |
 	some rule in _rules
 	rule.kind == "file"
@@ -749,28 +726,6 @@ _plain_pass("mask", want) := {digits |
 	digits := _octal_digits(m, width)
 }
 
-# _plain_number(v) is v when it is a number or a decimal string as collectors print one
-# ("365", "-1": no sign, space or leading zero to strip), as agent.num(v) reads it without
-# its regex capture; undefined otherwise.
-_plain_number(v) := v if is_number(v)
-
-else := to_number(v) if {
-	is_string(v)
-	regex.match(`^(0|-?[1-9][0-9]{0,14})$`, v)
-}
-
-# As _op_ok for the comparing ops, with v already a number.
-_plain_compare("le", n, want) if n <= want
-
-_plain_compare("ge", n, want) if n >= want
-
-_plain_compare("gt", n, want) if n > want
-
-_plain_compare("between", n, [low, high]) if {
-	n >= low
-	n <= high
-}
-
 # Where each settings rule's values are in a snapshot (the path _values reads), by rule id.
 _settings_paths := {rule.id: path |
 	some rule in _rules
@@ -786,25 +741,9 @@ _label(rule, key) := rule.label if rule.label
 
 else := key
 
-# A rule whose every key holds one of its plain passing values (below), or a plain number
-# that passes its comparison, passes: most rules on most machines, spared the dozen calls
-# of the full check. Any other value takes the full check, which gives the same outcome for
-# a plain value. Otherwise each key's value is looked up once for problems and gaps; a key
-# whose value is missing (or false) is a gap.
-_check_settings(r, rule) := {"state": "pass"} if {
-	plain := _plain_passes[rule.id]
-	values := object.get(r.agent, _settings_paths[rule.id], null)
-	every key in rule.keys {
-		values[key] in plain
-	}
-} else := {"state": "pass"} if {
-	rule.op in {"le", "ge", "gt", "between"}
-	values := object.get(r.agent, _settings_paths[rule.id], null)
-	want := _wants[rule.id]
-	every key in rule.keys {
-		_plain_compare(rule.op, _plain_number(values[key]), want)
-	}
-} else := _verdict(problems, gaps) if {
+# Each key's value is looked up once for problems and gaps; a key whose value is missing (or
+# false) is a gap. (Rules whose values are plain passing ones never get here: _passing.)
+_check_settings(r, rule) := _verdict(problems, gaps) if {
 	values := _values_or_null(r, rule)
 	want := _wants[rule.id]
 	found := {key: v | some key in rule.keys; v := _setting(values, rule, key)}
@@ -819,15 +758,9 @@ _check_settings(r, rule) := {"state": "pass"} if {
 
 _unit(name) := regex.replace(util.lc(name), `[.](service|socket|path|timer)$`, "")
 
-# names is _service_names(r, family). With both lists reported and nothing of the rule's
-# in them the rule passes without building messages (most machines).
-_check_packages(r, rule, names) := {"state": "pass"} if {
-	services := _baseline(r, "services")
-	is_array(services.packages)
-	is_array(services.enabled)
-	count(names.installed_names & _package_names[rule.id]) == 0
-	count(names.enabled_units & _wanted_units[rule.id]) == 0
-} else := _verdict(problems, gaps) if {
+# names is _service_names(r, family). (A rule with both lists reported and none of its
+# names in them never gets here: _passing.)
+_check_packages(r, rule, names) := _verdict(problems, gaps) if {
 	services := _baseline(r, "services")
 	problems := sort(array.concat(
 		[m | some m in _problem_packages(services, names, rule)],
